@@ -1,0 +1,23 @@
+"""msq: search your machine-learning scripts by what they train.
+
+The Python API is :class:`msq.Client`; it is imported lazily so that
+``msq --help`` does not pay for grpc.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["Client", "__version__"]
+
+if TYPE_CHECKING:
+    from .client import Client
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Client":
+        from .client import Client
+
+        return Client
+    raise AttributeError(name)

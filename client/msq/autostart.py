@@ -1,0 +1,80 @@
+"""Starting msqd in the background for this user when the client needs it.
+
+The daemon itself never forks; the client launches it as a detached child
+(new session, output to the log folder) and waits until health says SERVING.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import DaemonNotRunning
+from .paths import Paths
+
+
+def daemon_command(home: Path | None) -> list[str]:
+    """The command that runs msqd from the same environment as this client."""
+    cmd = [sys.executable, "-m", "msqd"]
+    if home is not None:
+        cmd += ["--home", str(home)]
+    return cmd
+
+
+def spawn(paths: Paths) -> subprocess.Popen[bytes]:
+    """Start msqd detached from this terminal; its output goes to the log folder."""
+    paths.log_dir.mkdir(parents=True, exist_ok=True)
+    log = open(paths.log_dir / "msqd.out", "ab")  # noqa: SIM115 - handed to the child
+    try:
+        return subprocess.Popen(
+            daemon_command(paths.home),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    finally:
+        log.close()
+
+
+def wait_serving(
+    check: Callable[[], str],
+    proc: subprocess.Popen[bytes] | None,
+    paths: Paths,
+    timeout: float = 90.0,
+    tick: Callable[[str], None] | None = None,
+) -> None:
+    """Poll ``check()`` (a health state) until SERVING; fail if the child dies."""
+    deadline = time.monotonic() + timeout
+    state = "UNKNOWN"
+    while time.monotonic() < deadline:
+        state = check()
+        if state == "SERVING":
+            return
+        if proc is not None and proc.poll() is not None:
+            tail = _log_tail(paths.log_dir / "msqd.out")
+            raise DaemonNotRunning(
+                f"msqd exited with code {proc.returncode} while starting"
+                + (f": {tail}" if tail else f"; see {paths.log_dir / 'msqd.out'}")
+            )
+        if tick:
+            tick(state)
+        time.sleep(0.1)
+    raise DaemonNotRunning(
+        f"msqd did not start within {timeout:.0f} s (last health state {state}); "
+        f"see {paths.log_dir / 'msqd.out'}"
+    )
+
+
+def _log_tail(path: Path) -> str:
+    try:
+        lines = [x for x in path.read_text(errors="replace").splitlines() if x.strip()]
+    except OSError:
+        return ""
+    return lines[-1][-300:] if lines else ""

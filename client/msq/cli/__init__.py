@@ -1,0 +1,1 @@
+"""The msq command line, split by topic."""

@@ -1,0 +1,150 @@
+"""``msq show`` and ``msq ls``: one card in full, or everything indexed."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+
+import click
+
+from ._common import UsageError, client_for, echo_json, obj
+
+
+def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Model ids from the daemon, for shell completion (never starts it)."""
+    try:
+        from ..client import Client
+
+        home = os.environ.get("MSQ_HOME")
+        with Client(home, autostart=False, timeout=2.0) as c:
+            return [card.model_id for card in c.list(prefix=incomplete, ids_only=True)][:200]
+    except Exception:
+        return []
+
+
+@click.command()
+@click.argument("model_id", shell_complete=_complete_ids)
+@click.option(
+    "--open", "open_", is_flag=True, help="Open the file in $EDITOR at the first fact's line."
+)
+@click.option("--field", "field_", default=None, help="Open at this field's line (with --open).")
+@click.pass_context
+def show(ctx: click.Context, model_id: str, open_: bool, field_: str | None) -> None:
+    """Print one card in full: every field, its value and where it came from."""
+    from ..render import make_console
+    from ..render_card import card_view
+
+    with client_for(ctx) as client:
+        card = client.get(model_id)
+    if open_:
+        _open_in_editor(card.path, _line_for(card, field_))
+        return
+    if obj(ctx).json:
+        echo_json(card.to_json())
+        return
+    console = make_console()
+    card_view(console, card)
+
+
+def _line_for(card: object, field_: str | None) -> int:
+    fields = getattr(card, "fields", {})
+    if field_:
+        if field_ not in fields:
+            raise UsageError(f"{field_!r} is not a field of this card; it has {', '.join(fields)}")
+        return fields[field_].line or 1
+    lines = [f.line for f in fields.values() if f.line and not f.file]
+    return min(lines) if lines else 1
+
+
+def _open_in_editor(path: str, line: int) -> None:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    cmd = [*shlex.split(editor)]
+    name = os.path.basename(cmd[0])
+    if name in ("code", "code-insiders", "cursor"):
+        cmd += ["--goto", f"{path}:{line}"]
+    elif name in ("subl", "sublime_text", "zed"):
+        cmd += [f"{path}:{line}"]
+    else:  # vi, vim, nvim, nano, emacs, micro, kak ... all take +LINE
+        cmd += [f"+{line}", path]
+    try:
+        sys.exit(subprocess.call(cmd))
+    except FileNotFoundError:
+        raise click.ClickException(f"editor {cmd[0]!r} not found; set $EDITOR") from None
+
+
+@click.command(name="ls")
+@click.option(
+    "-f", "--filter", "filter_", default="", metavar="EXPR", help="Only cards matching EXPR."
+)
+@click.option(
+    "--sort",
+    default="model_id",
+    show_default=True,
+    type=click.Choice(
+        [
+            "model_id",
+            "modified",
+            "created",
+            "size",
+            "path",
+            "-model_id",
+            "-modified",
+            "-created",
+            "-size",
+            "-path",
+        ]
+    ),
+    help="Sort key; a leading '-' sorts descending.",
+)
+@click.option("--errors", is_flag=True, help="Only files that failed or were skipped.")
+@click.option("--wide", is_flag=True)
+@click.option("--columns", default=None, metavar="LIST")
+@click.option("--jsonl", is_flag=True)
+@click.pass_context
+def ls(
+    ctx: click.Context,
+    filter_: str,
+    sort: str,
+    errors: bool,
+    wide: bool,
+    columns: str | None,
+    jsonl: bool,
+) -> None:
+    """List everything indexed, with filters and sorting."""
+    import json
+
+    from ..render import make_console, results_table
+    from ..types import SearchResult
+    from .search_cmd import _columns
+
+    status = ["error", "partial", "skipped"] if errors else []
+    with client_for(ctx) as client:
+        cards = list(client.list(filter=filter_, sort=sort, status=status))
+    if obj(ctx).json:
+        echo_json([c.to_json() for c in cards])
+    elif jsonl:
+        for c in cards:
+            click.echo(json.dumps(c.to_json(), default=str))
+    elif cards:
+        rows = [SearchResult(i + 1, c, 0.0, None, 0.0, []) for i, c in enumerate(cards)]
+        cols = _columns(wide, columns)
+        if not columns:
+            cols = tuple(k for k in cols if k not in ("score", "distance"))
+            if errors:
+                cols = ("rank", "model_id", "status", "path")
+        console = make_console()
+        console.print(results_table(rows, cols, tty=console.is_terminal))
+        if errors:
+            for c in cards:
+                console.print(
+                    f"{c.model_id}: ({c.status}) {c.message}", highlight=False, markup=False
+                )
+    if not cards:
+        if not obj(ctx).json:
+            click.echo("no errors" if errors else "nothing indexed matches", err=True)
+        sys.exit(0 if errors else 1)
+
+
+COMMANDS = [show, ls]

@@ -1,0 +1,207 @@
+"""The ModelCard: what one indexed file yields.
+
+A card is plain data. Every extracted fact is a :class:`Field` that carries its
+provenance (line, notebook cell, how it was resolved), so a client can explain a
+value and a wrong value can be traced back to the code it came from.
+
+The JSON shape produced by :meth:`ModelCard.to_json` is documented in
+``docs/modelcard.md``; other tools rely on it, so it only grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# How a value was resolved. Kept as a closed list so clients can render it.
+HOW_VALUES = (
+    "literal",
+    "constant",
+    "argparse-default",
+    "config-dict",
+    "class-attribute",
+    "function-default",
+    "call-site",
+    "config-file",
+    "inferred",
+)
+
+STATUS_VALUES = ("ok", "partial", "error", "skipped")
+
+Status = Literal["ok", "partial", "error", "skipped"]
+
+# Field names documented in docs/modelcard.md, in display order.
+FIELD_NAMES = (
+    "framework",
+    "arch_family",
+    "conditional",
+    "dataset",
+    "image_size",
+    "batch_size",
+    "learning_rate",
+    "optimizer",
+    "weight_decay",
+    "scheduler",
+    "epochs",
+    "loss",
+    "seed",
+    "mixed_precision",
+    "timesteps",
+    "beta_schedule",
+    "device",
+)
+
+FieldScalar = str | int | float | bool
+FieldValue = FieldScalar | list[FieldScalar]
+
+
+@dataclass
+class Field:
+    """One extracted fact and where it came from."""
+
+    value: FieldValue
+    line: int | None = None
+    how: str = "literal"
+    # What the value was read through, e.g. "LEARNING_RATE" or "args.lr".
+    detail: str = ""
+    # Notebook cell number (1-based) when the source is a notebook.
+    cell: int | None = None
+    # Set when the value came from another file (sibling module, YAML/JSON config).
+    file: str | None = None
+    # Competing values (a GAN's second optimizer, a fine-tune stage ...).
+    alternatives: list[Field] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "line": self.line, "how": self.how}
+        if self.detail:
+            out["detail"] = self.detail
+        if self.cell is not None:
+            out["cell"] = self.cell
+        if self.file:
+            out["file"] = self.file
+        if self.alternatives:
+            out["alternatives"] = [a.to_json() for a in self.alternatives]
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Field:
+        return cls(
+            value=data["value"],
+            line=data.get("line"),
+            how=data.get("how", "literal"),
+            detail=data.get("detail", ""),
+            cell=data.get("cell"),
+            file=data.get("file"),
+            alternatives=[cls.from_json(a) for a in data.get("alternatives", [])],
+        )
+
+
+@dataclass
+class Component:
+    """A model class defined in (or followed from) the file."""
+
+    name: str
+    base: str
+    line: int | None = None
+    # Layer type -> how many times the class builds it, e.g. {"Conv2d": 4}.
+    layers: dict[str, int] = field(default_factory=dict)
+    # Names of the project's own classes this one instantiates.
+    uses: list[str] = field(default_factory=list)
+    # Set when the class lives in a sibling file of the same project.
+    file: str | None = None
+    cell: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "base": self.base,
+            "line": self.line,
+            "layers": dict(self.layers),
+            "uses": list(self.uses),
+        }
+        if self.file:
+            out["file"] = self.file
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Component:
+        return cls(
+            name=data["name"],
+            base=data.get("base", ""),
+            line=data.get("line"),
+            layers=dict(data.get("layers", {})),
+            uses=list(data.get("uses", [])),
+            file=data.get("file"),
+            cell=data.get("cell"),
+        )
+
+
+@dataclass
+class ModelCard:
+    """Everything msq knows about one script or notebook."""
+
+    model_id: str
+    path: str
+    size: int = 0
+    # Seconds since the epoch. ``created_source`` says where ``created`` came
+    # from: "birthtime", "git", or "first-seen" (never the inode change time).
+    created: float | None = None
+    created_source: str = ""
+    modified: float = 0.0
+    sha256: str = ""
+    language: str = "py"  # "py" or "ipynb"
+    status: Status = "ok"
+    message: str = ""
+    description: str = ""
+    fields: dict[str, Field] = field(default_factory=dict)
+    components: list[Component] = field(default_factory=list)
+    # The top-level project folder the file belongs to (used in ids and text).
+    project: str = ""
+    # Optional longer description written by the local LLM in the background.
+    llm_description: str = ""
+
+    def value(self, name: str) -> FieldValue | None:
+        """The value of field ``name``, or None when it was not found."""
+        f = self.fields.get(name)
+        return None if f is None else f.value
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model_id": self.model_id,
+            "path": self.path,
+            "project": self.project,
+            "size": self.size,
+            "created": self.created,
+            "created_source": self.created_source,
+            "modified": self.modified,
+            "sha256": self.sha256,
+            "language": self.language,
+            "status": self.status,
+            "message": self.message,
+            "description": self.description,
+            "llm_description": self.llm_description,
+            "fields": {k: v.to_json() for k, v in self.fields.items()},
+            "components": [c.to_json() for c in self.components],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ModelCard:
+        return cls(
+            model_id=data["model_id"],
+            path=data["path"],
+            project=data.get("project", ""),
+            size=data.get("size", 0),
+            created=data.get("created"),
+            created_source=data.get("created_source", ""),
+            modified=data.get("modified", 0.0),
+            sha256=data.get("sha256", ""),
+            language=data.get("language", "py"),
+            status=data.get("status", "ok"),
+            message=data.get("message", ""),
+            description=data.get("description", ""),
+            llm_description=data.get("llm_description", ""),
+            fields={k: Field.from_json(v) for k, v in data.get("fields", {}).items()},
+            components=[Component.from_json(c) for c in data.get("components", [])],
+        )

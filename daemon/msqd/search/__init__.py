@@ -1,0 +1,1 @@
+"""Search: reading queries, the explicit filter language, and (later) ranking."""

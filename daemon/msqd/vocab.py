@@ -1,0 +1,219 @@
+"""Shared vocabulary: canonical names and the words people use for them.
+
+Extraction writes canonical names into cards; query understanding maps the words
+in a question onto the same names. Keeping both in one table is what makes
+"cifar10" in a query match "CIFAR-10" in a card.
+"""
+
+from __future__ import annotations
+
+# Canonical dataset name -> lower-case aliases (as typed in queries or found in
+# code: torchvision class names, keras/tfds/HF ids, folder names).
+DATASETS: dict[str, tuple[str, ...]] = {
+    "MNIST": ("mnist",),
+    "Fashion-MNIST": ("fashion-mnist", "fashion mnist", "fashionmnist", "fmnist", "fashion_mnist"),
+    "EMNIST": ("emnist",),
+    "KMNIST": ("kmnist",),
+    "CIFAR-10": ("cifar-10", "cifar10", "cifar 10", "cifar_10", "cifar"),
+    "CIFAR-100": ("cifar-100", "cifar100", "cifar 100", "cifar_100"),
+    "SVHN": ("svhn",),
+    "STL-10": ("stl-10", "stl10"),
+    "CelebA": ("celeba", "celeb-a", "celeb_a", "celebahq", "celeba-hq"),
+    "LSUN": ("lsun",),
+    "Oxford-102 Flowers": (
+        "oxford-102 flowers",
+        "flowers102",
+        "flowers-102",
+        "oxford flowers",
+        "oxford_flowers102",
+        "flowers",
+    ),
+    "Oxford-IIIT Pets": ("oxford-iiit pets", "oxfordiiitpet", "oxford pets", "pets"),
+    "ImageNet": ("imagenet", "ilsvrc", "imagenet-1k", "imagenet1k"),
+    "Tiny ImageNet": ("tiny imagenet", "tiny-imagenet", "tinyimagenet"),
+    "COCO": ("coco", "mscoco", "cocodetection"),
+    "Pascal VOC": ("voc", "pascal voc", "vocdetection", "vocsegmentation"),
+    "Caltech-101": ("caltech101", "caltech-101"),
+    "Food-101": ("food101", "food-101"),
+    "Places365": ("places365",),
+    "IMDB": ("imdb",),
+    "AG News": ("ag_news", "ag news", "agnews"),
+    "SST-2": ("sst2", "sst-2"),
+    "GLUE": ("glue",),
+    "WikiText-2": ("wikitext-2", "wikitext2", "wikitext"),
+    "Penn Treebank": ("ptb", "penn treebank", "penntreebank"),
+    "Shakespeare": ("shakespeare", "tinyshakespeare", "tiny shakespeare"),
+    "SQuAD": ("squad",),
+    "Iris": ("iris",),
+    "Wine": ("wine",),
+    "Breast Cancer": ("breast cancer", "breast_cancer"),
+    "Digits": ("digits", "load_digits"),
+    "California Housing": ("california housing", "california_housing"),
+    "Boston Housing": ("boston housing", "boston_housing"),
+    "CartPole": ("cartpole", "cartpole-v1", "cartpole-v0"),
+    "LunarLander": ("lunarlander", "lunar lander", "lunarlander-v2"),
+    "Atari": ("atari", "pong", "breakout"),
+}
+
+# Class names of datasets whose labels are commonly filtered by index, so that
+# "labels 3 and 5 of CIFAR-10" can be named "CIFAR-10 (cat, dog)".
+DATASET_CLASSES: dict[str, tuple[str, ...]] = {
+    "CIFAR-10": (
+        "airplane",
+        "automobile",
+        "bird",
+        "cat",
+        "deer",
+        "dog",
+        "frog",
+        "horse",
+        "ship",
+        "truck",
+    ),
+    "Fashion-MNIST": (
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ),
+    "MNIST": tuple(str(i) for i in range(10)),
+}
+
+# Datasets that belong to one family: a query for "mnist family" means these.
+DATASET_FAMILIES: dict[str, tuple[str, ...]] = {
+    "MNIST family": ("MNIST", "Fashion-MNIST", "EMNIST", "KMNIST"),
+}
+
+# Words people use for a whole family: "mnist family", "mnist-like datasets".
+DATASET_FAMILY_ALIASES: dict[str, tuple[str, ...]] = {
+    "MNIST family": (
+        "mnist family",
+        "mnist-family",
+        "mnist-like",
+        "mnist like",
+        "mnist-style",
+        "mnist variants",
+        "mnist-type",
+    ),
+}
+
+# Architecture families used in cards (arch_family) -> query words.
+ARCH_FAMILIES: dict[str, tuple[str, ...]] = {
+    "diffusion": ("diffusion", "ddpm", "ddim", "score-based", "score based", "denoising diffusion"),
+    "latent-diffusion": ("latent diffusion", "latent-diffusion", "ldm", "stable diffusion"),
+    "vae": (
+        "vae",
+        "vaes",
+        "variational autoencoder",
+        "variational auto-encoder",
+        "beta-vae",
+        "vq-vae",
+        "vqvae",
+    ),
+    "gan": ("gan", "gans", "dcgan", "wgan", "generative adversarial", "stylegan", "cgan"),
+    "autoencoder": ("autoencoder", "auto-encoder", "autoencoders", "denoising autoencoder"),
+    "unet": ("unet", "u-net", "u net", "unets", "u-nets"),
+    "cnn-classifier": (
+        "cnn",
+        "convnet",
+        "cnn classifier",
+        "image classifier",
+        "classifier",
+        "lenet",
+        "vgg",
+    ),
+    "resnet": ("resnet", "resnets", "residual network", "resnet18", "resnet50"),
+    "transformer": (
+        "transformer",
+        "transformers",
+        "vit",
+        "vision transformer",
+        "attention model",
+        "bert",
+    ),
+    "rnn-lstm": ("lstm", "rnn", "gru", "recurrent", "lstms", "rnns", "grus"),
+    "seq2seq": ("seq2seq", "sequence to sequence", "encoder-decoder", "translation model"),
+    "reinforcement-learning": (
+        "reinforcement learning",
+        "rl",
+        "dqn",
+        "ppo",
+        "policy gradient",
+        "actor-critic",
+        "a2c",
+    ),
+    "siamese": ("siamese", "contrastive", "triplet"),
+    "style-transfer": ("style transfer", "neural style", "style-transfer"),
+    "super-resolution": ("super resolution", "super-resolution", "srgan", "esrgan", "upscaling"),
+    "language-model": ("language model", "gpt", "llm", "causal lm", "char-rnn", "text generation"),
+    "other": (),
+}
+
+FRAMEWORKS: dict[str, tuple[str, ...]] = {
+    "pytorch": ("pytorch", "torch"),
+    "lightning": ("lightning", "pytorch lightning", "pytorch-lightning", "pl"),
+    "tensorflow-keras": ("tensorflow", "keras", "tf", "tf.keras", "tensorflow-keras"),
+    "jax-flax": ("jax", "flax", "optax", "jax-flax"),
+    "sklearn": ("sklearn", "scikit-learn", "scikit learn"),
+    "transformers": (
+        "huggingface",
+        "hugging face",
+        "hf",
+        "transformers",
+        "hf trainer",
+        "hf transformers",
+        "huggingface transformers",
+        "hugging face transformers",
+    ),
+    "diffusers": ("diffusers",),
+    "xgboost": ("xgboost",),
+    "lightgbm": ("lightgbm",),
+}
+
+# Canonical optimizer names (as they appear in cards) -> query words.
+OPTIMIZERS: dict[str, tuple[str, ...]] = {
+    "Adam": ("adam",),
+    "AdamW": ("adamw",),
+    "SGD": ("sgd", "momentum sgd", "sgd with momentum"),
+    "RMSprop": ("rmsprop",),
+    "Adagrad": ("adagrad",),
+    "Adadelta": ("adadelta",),
+    "Adamax": ("adamax",),
+    "Nadam": ("nadam",),
+    "LBFGS": ("lbfgs", "l-bfgs"),
+    "Lion": ("lion",),
+    "Adafactor": ("adafactor",),
+}
+
+# Device names in cards (device field) -> query words.
+DEVICES: dict[str, tuple[str, ...]] = {
+    "cuda": ("gpu", "gpus", "cuda", "nvidia"),
+    "mps": ("mps", "apple silicon", "metal", "apple gpu"),
+    "cpu": ("cpu", "cpu only", "cpu-only"),
+    "tpu": ("tpu", "tpus"),
+    "multi-gpu": ("multi-gpu", "multi gpu", "multiple gpus", "ddp", "data parallel", "distributed"),
+}
+
+
+def canonical_dataset(word: str) -> str | None:
+    """The canonical dataset name for an alias, or None."""
+    w = word.strip().lower()
+    for name, aliases in DATASETS.items():
+        if w == name.lower() or w in aliases:
+            return name
+    return None
+
+
+def canonical_optimizer(word: str) -> str | None:
+    """The canonical optimizer name for an alias (case-insensitive), or None."""
+    w = word.strip().lower()
+    for name, aliases in OPTIMIZERS.items():
+        if w == name.lower() or w in aliases:
+            return name
+    return None
