@@ -19,16 +19,34 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from . import errors
 from .autostart import spawn, wait_serving
-from .paths import Paths, paths_for
+from .paths import Paths, paths_for, socket_address
 from .types import Card, Progress, Root, SearchResults, Status
 from .v1 import msq_pb2 as pb
 from .v1 import msq_pb2_grpc as pb_grpc
 
 SERVICE = "msq.v1.ModelSearch"
+# The daemon refuses longer queries (INVALID_ARGUMENT); checking here first saves a
+# round trip and, when the daemon is down, a pointless start.
+MAX_QUERY_CHARS = 2000
+# Reconnect quickly: a channel made while msqd starts must not sit in a 1 s backoff.
+_CHANNEL_OPTIONS = [
+    ("grpc.initial_reconnect_backoff_ms", 50),
+    ("grpc.min_reconnect_backoff_ms", 50),
+    ("grpc.max_reconnect_backoff_ms", 500),
+]
+
+# Codes a call gets from a daemon that is down (UNAVAILABLE), not serving our service
+# yet (UNIMPLEMENTED) or still opening its store; health then says which.
+_RETRY_AFTER_CHECK = (
+    grpc.StatusCode.UNAVAILABLE,
+    grpc.StatusCode.UNIMPLEMENTED,
+    grpc.StatusCode.UNKNOWN,
+    grpc.StatusCode.INTERNAL,
+    grpc.StatusCode.FAILED_PRECONDITION,
+)
 
 _CODES = {
     grpc.StatusCode.NOT_FOUND: errors.NotFound,
@@ -90,15 +108,46 @@ class Client:
             self._channel = None
             self._stub = None
 
+    def _probe(self) -> str:
+        """What a plain connect() to the socket says: ok, missing, refused or denied.
+
+        A real connect, not os.access: root passes every access check, and a socket in
+        a folder the user cannot enter fails only at connect time.
+        """
+        import socket as so
+
+        s = so.socket(so.AF_UNIX, so.SOCK_STREAM)
+        try:
+            s.connect(str(self.socket))
+            return "ok"
+        except FileNotFoundError:
+            return "missing"
+        except PermissionError:
+            return "denied"
+        except OSError:
+            return "refused"
+        finally:
+            s.close()
+
+    def _denied(self) -> errors.PermissionDenied:
+        return errors.PermissionDenied(
+            f"permission denied on the socket {self.socket}; it belongs to another user "
+            "(use your own --home, or run msq as the daemon's user)"
+        )
+
     def health(self) -> str:
-        """SERVING, NOT_SERVING, or DOWN when nothing answers."""
-        if not self.socket.exists():
+        """SERVING, NOT_SERVING, or DOWN when nothing answers; PermissionDenied if refused."""
+        try:
+            exists = self.socket.exists()
+        except PermissionError:
+            raise self._denied() from None
+        if not exists:
+            if self.socket.parent.exists() and not os.access(self.socket.parent, os.X_OK):
+                raise self._denied()
             return "DOWN"
-        if not os.access(self.socket, os.R_OK | os.W_OK):
-            raise errors.PermissionDenied(
-                f"permission denied on the socket {self.socket}; it belongs to another user"
-            )
-        ch = grpc.insecure_channel(f"unix://{self.socket}")
+        from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+        ch = grpc.insecure_channel(socket_address(self.socket), options=_CHANNEL_OPTIONS)
         try:
             resp = health_pb2_grpc.HealthStub(ch).Check(
                 health_pb2.HealthCheckRequest(service=SERVICE), timeout=2.0
@@ -106,6 +155,8 @@ class Client:
             return health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
         except grpc.RpcError as e:
             if e.code() == grpc.StatusCode.UNAVAILABLE:
+                if self._probe() == "denied":
+                    raise self._denied() from None
                 return "DOWN"
             return "NOT_SERVING"
         finally:
@@ -117,7 +168,13 @@ class Client:
         if state == "SERVING":
             return
         if state == "NOT_SERVING":
-            wait_serving(self.health, None, self.paths, timeout=self.timeout, tick=self.on_wait)
+            try:
+                wait_serving(self.health, None, self.paths, timeout=self.timeout, tick=self.on_wait)
+            except errors.DaemonNotRunning:
+                raise errors.DaemonStarting(
+                    f"msqd is still starting (health NOT_SERVING on {self.socket} after "
+                    f"{self.timeout:g} s); try again in a moment, or see 'msq status'"
+                ) from None
             return
         if not self.autostart:
             raise errors.DaemonNotRunning(
@@ -133,15 +190,34 @@ class Client:
     def stub(self) -> pb_grpc.ModelSearchStub:
         if self._stub is None:
             self.ensure_running()
-            self._channel = grpc.insecure_channel(f"unix://{self.socket}")
+            self._channel = grpc.insecure_channel(
+                socket_address(self.socket), options=_CHANNEL_OPTIONS
+            )
             self._stub = pb_grpc.ModelSearchStub(self._channel)
         return self._stub
 
     def _call(self, method: str, request: Any, timeout: float | None = None) -> Any:
-        try:
-            return getattr(self.stub, method)(request, timeout=timeout or self.timeout)
-        except grpc.RpcError as e:
-            raise _translate(e, self.socket) from None
+        """One unary call, optimistically: no health round trip when msqd is up.
+
+        Only when the call fails in a way a down or starting daemon explains is health
+        checked (starting msqd if allowed) and the call made once more.
+        """
+        for attempt in (0, 1):
+            if self._stub is None:
+                self._channel = grpc.insecure_channel(
+                    socket_address(self.socket), options=_CHANNEL_OPTIONS
+                )
+                self._stub = pb_grpc.ModelSearchStub(self._channel)
+            try:
+                return getattr(self._stub, method)(request, timeout=timeout or self.timeout)
+            except grpc.RpcError as e:
+                if attempt == 0 and e.code() in _RETRY_AFTER_CHECK:
+                    self.close()
+                    if self.health() != "SERVING":
+                        self.ensure_running()
+                        continue
+                raise _translate(e, self.socket) from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _stream(self, method: str, request: Any, timeout: float | None = None) -> Iterator[Any]:
         try:
@@ -162,6 +238,7 @@ class Client:
         per_side: int = 0,
     ) -> SearchResults:
         """Ranked models for ``query`` (and per-side results for "A vs B")."""
+        check_query(query)
         req = pb.SearchRequest(
             query=query, filter=filter, limit=limit, all=all, explain=explain, per_side=per_side
         )
@@ -182,6 +259,8 @@ class Client:
         """Compare events in order: sides, table, differences, results, narrative, done."""
         from .compare_types import event_from_pb
 
+        for text in (query, *sides):
+            check_query(text)
         req = pb.CompareRequest(
             query=query,
             sides=list(sides),
@@ -231,13 +310,16 @@ class Client:
                 return
 
     def status(self) -> Status:
+        """Roots, counts, indexing progress, versions and models of the daemon."""
         return Status.from_pb(self._call("Status", pb.StatusRequest()))
 
     def add_root(self, path: str | os.PathLike[str]) -> list[Root]:
+        """Watch ``path`` (kept in the daemon's config); returns every root."""
         p = str(Path(path).expanduser().absolute())
         return [Root.from_pb(r) for r in self._call("AddRoot", pb.AddRootRequest(path=p)).roots]
 
     def remove_root(self, path: str | os.PathLike[str]) -> list[Root]:
+        """Stop watching ``path`` and drop its cards; returns the remaining roots."""
         p = str(Path(path).expanduser().absolute())
         return [
             Root.from_pb(r) for r in self._call("RemoveRoot", pb.RemoveRootRequest(path=p)).roots
@@ -249,6 +331,14 @@ class Client:
             root = str(Path(root).expanduser().absolute())
         for p in self._stream("Reindex", pb.ReindexRequest(root=root, force=force)):
             yield Progress.from_pb(p)
+
+
+def check_query(query: str) -> None:
+    """InvalidRequest for a query the daemon would refuse as too long."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise errors.InvalidRequest(
+            f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
+        )
 
 
 def _translate(e: grpc.RpcError, socket: Path) -> errors.MsqClientError:

@@ -1,7 +1,9 @@
 """Rendering results for people: rich tables on a terminal, plain columns in a pipe.
 
 Values print the way people write them: learning rates as 1e-3 or 0.01, sizes
-in KB/MB, dates as dates, paths shortened with ``~``.
+in KB/MB, dates as dates, paths shortened with ``~``. The table is fitted to the
+terminal (``tablefit``) so that each result stays on one line; only Description
+(``--wide``) wraps. rich is imported only when writing to a terminal.
 """
 
 from __future__ import annotations
@@ -9,22 +11,34 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
+from . import tablefit as tf
 
-from .types import Card, SearchResult
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .types import Card, SearchResult
+
+
+def is_tty(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def make_console(stderr: bool = False) -> Console:
     """A console that drops colour and box drawing when not writing to a terminal."""
+    from rich.console import Console
+
     stream = sys.stderr if stderr else sys.stdout
-    tty = stream.isatty()
-    width = None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 200
+    tty = is_tty(stream)
+    width = None if tty else _pipe_width() or 200
     return Console(
         file=stream,
         force_terminal=None if tty else False,
@@ -33,6 +47,16 @@ def make_console(stderr: bool = False) -> Console:
         highlight=False,
         soft_wrap=False,
     )
+
+
+def _pipe_width() -> int | None:
+    try:
+        return int(os.environ.get("COLUMNS", "")) or None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- values
 
 
 def fmt_number(v: Any) -> str:
@@ -85,56 +109,111 @@ def short_path(p: str) -> str:
     return p
 
 
-def _device(card: Card) -> str:
-    v = card.value("device")
-    if not v:
-        return ""
-    names = v if isinstance(v, list) else [v]
-    return "/".join(str(x) for x in names)
+# ---------------------------------------------------------------- columns
 
 
 @dataclass(frozen=True)
 class Column:
+    """A results column: its key, how to read a cell, how it fits."""
+
     key: str
-    header: str
-    get: Callable[[SearchResult], str]
-    justify: str = "left"
-    no_wrap: bool = True
-    min_width: int | None = None
+    get: Callable[[SearchResult], tf.Cell]
+    fit: tf.FitColumn
 
 
-def _f(name: str) -> Callable[[SearchResult], str]:
-    return lambda r: fmt_value(r.card.value(name))
+def _f(name: str) -> Callable[[SearchResult], tf.Cell]:
+    def get(r: SearchResult) -> tf.Cell:
+        v = r.card.value(name)
+        if isinstance(v, list):
+            return [fmt_value(x) for x in v]
+        return fmt_value(v)
+
+    return get
+
+
+def _col(
+    key: str,
+    header: str,
+    get: Callable[[SearchResult], tf.Cell],
+    *,
+    short: str = "",
+    right: bool = False,
+    min_width: int | None = None,
+    shorten: tf.Shortener = tf.plain,
+    soft: int | None = None,
+    wrap: bool = False,
+) -> Column:
+    # Unless told otherwise a shrinkable column gives up width down to its minimum at once.
+    soft = min_width if soft is None and key != "model_id" else soft
+    fit = tf.FitColumn(
+        header, short or header, "right" if right else "left", min_width, shorten, soft, wrap
+    )
+    return Column(key, get, fit)
 
 
 COLUMNS: dict[str, Column] = {
     c.key: c
     for c in (
-        Column("rank", "#", lambda r: str(r.rank), "right"),
-        Column("model_id", "Model ID", lambda r: r.card.model_id, no_wrap=False, min_width=14),
-        Column("score", "Score", lambda r: f"{r.score:.2f}", "right"),
-        Column(
+        _col("rank", "#", lambda r: str(r.rank), right=True),
+        _col(
+            "model_id",
+            "Model ID",
+            lambda r: r.card.model_id,
+            short="ID",
+            min_width=16,
+            shorten=lambda c, w: tf.shorten_id(str(c), w),
+        ),
+        _col("score", "Score", lambda r: f"{r.score:.2f}", right=True),
+        _col(
             "distance",
             "Distance",
             lambda r: "" if r.distance is None else f"{r.distance:.3f}",
-            "right",
+            short="Dist",
+            right=True,
         ),
-        Column("size", "Size", lambda r: fmt_size(r.card.size), "right"),
-        Column("created", "Created", lambda r: fmt_date(r.card.created)),
-        Column("modified", "Modified", lambda r: fmt_date(r.card.modified)),
-        Column("path", "Path", lambda r: short_path(r.card.path), no_wrap=False),
-        Column(
-            "description", "Description", lambda r: r.card.description, no_wrap=False, min_width=30
+        _col("size", "Size", lambda r: fmt_size(r.card.size), right=True),
+        _col("created", "Created", lambda r: fmt_date(r.card.created)),
+        _col("modified", "Modified", lambda r: fmt_date(r.card.modified)),
+        _col(
+            "path",
+            "Path",
+            lambda r: short_path(r.card.path),
+            min_width=12,
+            soft=24,
+            shorten=lambda c, w: tf.shorten_path(str(c), w),
         ),
-        Column("framework", "Framework", _f("framework"), no_wrap=False),
-        Column("arch", "Arch", _f("arch_family"), no_wrap=False),
-        Column("dataset", "Dataset", _f("dataset"), no_wrap=False),
-        Column("batch", "Batch", _f("batch_size"), "right"),
-        Column("lr", "LR", _f("learning_rate"), "right"),
-        Column("optimizer", "Optim", _f("optimizer")),
-        Column("epochs", "Epochs", _f("epochs"), "right"),
-        Column("hw", "HW", lambda r: _device(r.card), no_wrap=False),
-        Column("status", "Status", lambda r: r.card.status),
+        _col(
+            "description",
+            "Description",
+            lambda r: r.card.description,
+            min_width=24,
+            soft=40,
+            wrap=True,
+        ),
+        _col(
+            "framework",
+            "Framework",
+            _f("framework"),
+            short="FW",
+            min_width=7,
+            shorten=tf.shorten_list,
+        ),
+        _col("arch", "Arch", _f("arch_family"), min_width=8, soft=11, shorten=tf.shorten_list),
+        _col(
+            "dataset",
+            "Dataset",
+            _f("dataset"),
+            short="Data",
+            min_width=8,
+            soft=10,
+            shorten=tf.shorten_dataset,
+        ),
+        _col("batch", "Batch", _f("batch_size"), short="BS", right=True),
+        _col("lr", "LR", _f("learning_rate"), right=True),
+        _col("optimizer", "Optim", _f("optimizer"), min_width=5, soft=7),
+        _col("epochs", "Epochs", _f("epochs"), short="Ep", right=True),
+        _col("hw", "HW", _f("device"), min_width=6, shorten=tf.shorten_list),
+        _col("status", "Status", lambda r: r.card.status),
     )
 }
 
@@ -161,7 +240,6 @@ WIDE_COLUMNS = (
     "created",
     "modified",
     "path",
-    "description",
     "framework",
     "arch",
     "dataset",
@@ -170,6 +248,8 @@ WIDE_COLUMNS = (
     "optimizer",
     "epochs",
     "hw",
+    # Last, so that its wrapped lines read as a paragraph beside the facts.
+    "description",
 )
 
 
@@ -179,31 +259,116 @@ def parse_columns(spec: str) -> tuple[str, ...]:
     bad = [k for k in keys if k not in COLUMNS]
     if bad:
         raise ValueError(f"unknown column {bad[0]!r}; choose from {', '.join(COLUMNS)}")
+    if not keys:
+        raise ValueError(f"no columns given; choose from {', '.join(COLUMNS)}")
     return keys
 
 
+def _cells(results: Sequence[SearchResult], columns: Sequence[str]) -> list[list[tf.Cell]]:
+    return [[COLUMNS[k].get(r) for k in columns] for r in results]
+
+
+# When even the minimum widths do not fit, these columns go first, in this order.
+DROP_ORDER = ("description", "created", "size", "distance", "path", "modified", "hw", "score")
+
+
+def _layout_args(columns: Sequence[str], strict: bool) -> dict[str, Any]:
+    cols = list(columns)
+    return {
+        "id_index": cols.index("model_id") if "model_id" in cols else None,
+        "drop": () if strict else [cols.index(k) for k in DROP_ORDER if k in cols],
+    }
+
+
 def results_table(
-    results: list[SearchResult], columns: tuple[str, ...], *, tty: bool, title: str = ""
+    results: Sequence[SearchResult],
+    columns: Sequence[str],
+    *,
+    tty: bool,
+    title: str = "",
+    width: int | None = None,
+    strict: bool = False,
 ) -> Table:
-    """The results table with the chosen columns."""
+    """The results table fitted to ``width`` cells: one line per row (Description wraps).
+
+    Unless ``strict`` (the user chose the columns), columns that cannot fit are dropped.
+    """
+    from rich import box
+    from rich.table import Table
+
+    fits = [COLUMNS[k].fit for k in columns]
+    lay = tf.layout(fits, _cells(results, columns), width, **_layout_args(columns, strict))
+    fits = [fits[i] for i in lay.keep]
+    rows = _cells(results, [columns[i] for i in lay.keep])
+    # On a terminal the box draws a one-cell divider between columns; the padding
+    # on each cell's right makes up the rest of the gap.
     table = Table(
         box=box.SIMPLE_HEAD if tty else None,
         show_edge=False,
         pad_edge=False,
+        padding=(0, lay.gap - 1 if tty else lay.gap, 0, 0),
         title=title or None,
         title_justify="left",
         header_style="bold" if tty else "",
         expand=False,
     )
-    for key in columns:
-        col = COLUMNS[key]
+    for fit, w in zip(fits, lay.widths, strict=True):
         table.add_column(
-            col.header,
-            justify=col.justify,  # type: ignore[arg-type]
-            no_wrap=col.no_wrap,
-            overflow="fold" if not col.no_wrap else "ellipsis",
-            min_width=col.min_width,
+            tf.header_for(fit, w),
+            justify=fit.justify,  # type: ignore[arg-type]
+            no_wrap=not fit.wrap,
+            overflow="ellipsis",
+            width=w,
         )
-    for r in results:
-        table.add_row(*(COLUMNS[k].get(r) for k in columns))
+    for row in tf.fitted_rows(fits, rows, lay.widths):
+        table.add_row(*row)
     return table
+
+
+def plain_table(
+    results: Sequence[SearchResult], columns: Sequence[str], *, strict: bool = False
+) -> list[str]:
+    """The results as plain text lines (pipes): full values unless $COLUMNS is set."""
+    fits = [COLUMNS[k].fit for k in columns]
+    return tf.plain_lines(
+        fits, _cells(results, columns), _pipe_width(), **_layout_args(columns, strict)
+    )
+
+
+def print_results(
+    results: Sequence[SearchResult],
+    columns: Sequence[str],
+    *,
+    title: str = "",
+    strict: bool = False,
+) -> None:
+    """The results on stdout: a fitted rich table on a terminal, plain lines otherwise."""
+    if not is_tty():
+        out = ([title] if title else []) + plain_table(results, columns, strict=strict)
+        sys.stdout.write("\n".join(out) + "\n")
+        return
+    console = make_console()
+    console.print(
+        results_table(results, columns, tty=True, title=title, width=console.width, strict=strict)
+    )
+
+
+def search_notes(res: Any) -> list[str]:
+    """How the query was read, and how complete the index is (one short note each)."""
+    notes = []
+    if res.summary:
+        notes.append(f"read as: {res.summary}")
+    if res.progress.active and res.progress.completeness < 1.0:
+        notes.append(f"index {res.progress.completeness:.0%} complete, still indexing")
+    if not res.dense:
+        notes.append("embedding model still loading: lexical matches only")
+    if res.hidden and res.results:
+        notes.append(f"{res.hidden} weak matches hidden (--all shows them)")
+    return notes
+
+
+def card_row(card: Card, rank: int) -> SearchResult:
+    """A card as an unscored result row, for ``msq ls``."""
+    from .types import SearchResult
+
+    return SearchResult(rank, card, 0.0, None, 0.0, [])

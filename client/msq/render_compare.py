@@ -17,21 +17,13 @@ from .compare_types import (
     TableEvent,
     TokenEvent,
 )
-from .render import DEFAULT_COLUMNS, results_table
+from .render import DEFAULT_COLUMNS, results_table, search_notes
 from .types import SearchResults
 
 
 def print_search_header(console: Console, res: SearchResults) -> None:
     """How the query was read, and how complete the index is."""
-    bits = []
-    if res.summary:
-        bits.append(f"read as: {res.summary}")
-    if res.progress.active and res.progress.completeness < 1.0:
-        bits.append(f"index {res.progress.completeness:.0%} complete, still indexing")
-    if not res.dense:
-        bits.append("embedding model still loading: lexical matches only")
-    if res.hidden and res.results:
-        bits.append(f"{res.hidden} weak matches hidden (--all shows them)")
+    bits = search_notes(res)
     if bits:
         console.print("  ".join(f"[dim]{b}[/]" for b in bits))
 
@@ -87,7 +79,11 @@ class CompareRenderer:
                 continue
             title = f"side {i}: {s.reading.summary or s.reading.text}"
             self.console.print()
-            self.console.print(results_table(s.results, self.columns, tty=self.tty, title=title))
+            self.console.print(
+                results_table(
+                    s.results, self.columns, tty=self.tty, title=title, width=self.console.width
+                )
+            )
 
     def _table(self, ev: TableEvent) -> None:
         if not ev.columns:

@@ -8,9 +8,10 @@ documented in docs/json.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from google.protobuf import struct_pb2
+if TYPE_CHECKING:  # the stubs are imported only where messages are converted
+    from google.protobuf import struct_pb2
 
 
 def value_from_pb(v: struct_pb2.Value) -> Any:
@@ -381,6 +382,7 @@ class Status:
     problems: list[str]
     index_state: str
     vectors: int
+    grpc_version: str = ""
 
     @classmethod
     def from_pb(cls, m: Any) -> Status:
@@ -405,6 +407,7 @@ class Status:
             problems=list(m.problems),
             index_state=m.index_state,
             vectors=m.vectors,
+            grpc_version=m.grpc_version,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -77,6 +77,7 @@ def test_add_search_restart_without_reembedding(short_home: Path, tmp_path: Path
     finally:
         if d.proc.poll() is None:
             d.proc.kill()
+            d.proc.wait(10)
     d2 = start_daemon(short_home)
     try:
         with d2.client() as c:

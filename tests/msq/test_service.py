@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
 from msq import service as svc
 
 REPO = Path(__file__).resolve().parents[2]
@@ -355,6 +356,7 @@ def test_launchd_falls_back_to_load_when_bootstrap_fails(tmp_path: Path) -> None
 @pytest.fixture
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_msqd: str):
     from click.testing import CliRunner
+
     from msq.cli import service_cmd
 
     monkeypatch.setenv("HOME", str(tmp_path))

@@ -22,6 +22,7 @@ class Obj:
     home: str | None
     json: bool
     autostart: bool | None
+    timeout: float = 30.0
 
     def get(self, key: str, default: Any = None) -> Any:
         # service_cmd reads ctx.obj like a dict.
@@ -60,7 +61,7 @@ def client_for(ctx: click.Context) -> Iterator[Client]:
             status_cm.start()
             started = True
 
-    client = Client(o.home, autostart=o.autostart, on_wait=tick)
+    client = Client(o.home, autostart=o.autostart, timeout=o.timeout, on_wait=tick)
     try:
         yield client
     except InvalidRequest as e:
@@ -74,4 +75,10 @@ def client_for(ctx: click.Context) -> Iterator[Client]:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, default=str))
+    """One JSON document (the shapes in docs/json.md)."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def echo_jsonl(data: Any) -> None:
+    """One JSON object on one line."""
+    click.echo(json.dumps(data, ensure_ascii=False, default=str))

@@ -44,6 +44,7 @@ def run_compare(
     if obj(ctx).json:
         doc: dict[str, Any] = {
             "query": query,
+            "reading": "",
             "sides": [],
             "table": None,
             "differences": [],

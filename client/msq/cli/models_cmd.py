@@ -9,15 +9,15 @@ import sys
 
 import click
 
-from ._common import UsageError, client_for, echo_json, obj
+from ._common import UsageError, client_for, echo_json, echo_jsonl, obj
 
 
 def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    """Model ids from the daemon, for shell completion (never starts it)."""
+    """Model ids from the daemon, for shell completion (never starts it, never fails)."""
     try:
         from ..client import Client
 
-        home = os.environ.get("MSQ_HOME")
+        home = ctx.find_root().params.get("home") or os.environ.get("MSQ_HOME")
         with Client(home, autostart=False, timeout=2.0) as c:
             return [card.model_id for card in c.list(prefix=incomplete, ids_only=True)][:200]
     except Exception:
@@ -113,10 +113,7 @@ def ls(
     jsonl: bool,
 ) -> None:
     """List everything indexed, with filters and sorting."""
-    import json
-
-    from ..render import make_console, results_table
-    from ..types import SearchResult
+    from ..render import card_row, print_results
     from .search_cmd import _columns
 
     status = ["error", "partial", "skipped"] if errors else []
@@ -126,23 +123,19 @@ def ls(
         echo_json([c.to_json() for c in cards])
     elif jsonl:
         for c in cards:
-            click.echo(json.dumps(c.to_json(), default=str))
+            echo_jsonl(c.to_json())
     elif cards:
-        rows = [SearchResult(i + 1, c, 0.0, None, 0.0, []) for i, c in enumerate(cards)]
         cols = _columns(wide, columns)
         if not columns:
             cols = tuple(k for k in cols if k not in ("score", "distance"))
             if errors:
                 cols = ("rank", "model_id", "status", "path")
-        console = make_console()
-        console.print(results_table(rows, cols, tty=console.is_terminal))
+        print_results([card_row(c, i + 1) for i, c in enumerate(cards)], cols, strict=bool(columns))
         if errors:
             for c in cards:
-                console.print(
-                    f"{c.model_id}: ({c.status}) {c.message}", highlight=False, markup=False
-                )
+                click.echo(f"{c.model_id}: ({c.status}) {c.message}")
     if not cards:
-        if not obj(ctx).json:
+        if not obj(ctx).json and not jsonl:
             click.echo("no errors" if errors else "nothing indexed matches", err=True)
         sys.exit(0 if errors else 1)
 

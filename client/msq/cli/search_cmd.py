@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from ._common import UsageError, client_for, echo_json, obj
+from ._common import UsageError, client_for, echo_json, echo_jsonl, obj
+
+if TYPE_CHECKING:
+    from ..types import SearchResults
 
 
 def _columns(wide: bool, columns: str | None) -> tuple[str, ...]:
@@ -66,9 +70,6 @@ def search(
       msq search "vae on mnist with more than 50 epochs"
       msq search cifar --filter 'optimizer = SGD or lr >= 0.01'
     """
-    from ..render import make_console, results_table
-    from ..render_compare import print_search_header
-
     text = " ".join(query)
     cols = _columns(wide, columns)
     o = obj(ctx)
@@ -92,22 +93,40 @@ def search(
     if o.json:
         echo_json(res.to_json())
     elif jsonl:
-        import json
-
         for r in res.results:
-            click.echo(json.dumps(r.to_json(), default=str))
+            echo_jsonl(r.to_json())
     else:
-        console = make_console()
-        print_search_header(console, res)
-        if res.results:
-            console.print(results_table(res.results, cols, tty=console.is_terminal))
-            if explain:
-                for r in res.results:
-                    console.print(f"[bold]{r.rank}. {r.card.model_id}[/]: " + "; ".join(r.explain))
+        _render(res, cols, explain, strict=bool(columns))
     if not res.results:
         if not o.json and not jsonl:
             click.echo(res.notice or "nothing found", err=True)
         sys.exit(1)
+
+
+def _render(res: SearchResults, cols: tuple[str, ...], explain: bool, *, strict: bool) -> None:
+    from ..render import is_tty, print_results, search_notes
+
+    notes = search_notes(res)
+    if not is_tty():
+        # In a pipe stdout carries only the table; the notes go to stderr.
+        if notes:
+            click.echo("  ".join(notes), err=True)
+        if res.results:
+            print_results(res.results, cols, strict=strict)
+        if explain:
+            for r in res.results:
+                click.echo(f"{r.rank}. {r.card.model_id}: " + "; ".join(r.explain))
+        return
+    from ..render import make_console
+
+    console = make_console()
+    if notes:
+        console.print("  ".join(f"[dim]{n}[/]" for n in notes))
+    if res.results:
+        print_results(res.results, cols, strict=strict)
+    if explain:
+        for r in res.results:
+            console.print(f"[bold]{r.rank}. {r.card.model_id}[/]: " + "; ".join(r.explain))
 
 
 @click.command()

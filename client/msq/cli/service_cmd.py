@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import click
+
 from msq import service as svc
 
 # Exit code of `status` when the service is not running, as `systemctl status` uses.
