@@ -8,7 +8,10 @@ Example::
         for r in c.search("diffusion cifar").results:
             print(r.rank, r.card.model_id, r.card.value("learning_rate"))
 
-Only grpc and the generated stubs are imported: no torch, no models.
+Unary calls and health use msq._h2, a small HTTP/2 caller that spares the CLI the
+start-up cost of ``import grpc``; a transport surprise repeats the call over grpc, and
+streams (compare, reindex) use grpc. ``MSQ_TRANSPORT=grpc`` (or ``transport=``) forces
+grpc; ``h2`` forbids the fallback (tests, debugging). No torch, no models.
 """
 
 from __future__ import annotations
@@ -16,18 +19,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import grpc
+from google.protobuf.message import DecodeError
 
-from . import errors
-from .autostart import spawn, wait_serving
+from . import _h2, errors
 from .paths import Paths, paths_for, socket_address
 from .types import Card, Progress, Root, SearchResults, Status
 from .v1 import msq_pb2 as pb
-from .v1 import msq_pb2_grpc as pb_grpc
+
+if TYPE_CHECKING:
+    import grpc
+
+    from .v1 import msq_pb2_grpc as pb_grpc
 
 SERVICE = "msq.v1.ModelSearch"
+TRANSPORTS = ("auto", "h2", "grpc")
 # The daemon refuses longer queries (INVALID_ARGUMENT); checking here first saves a
 # round trip and, when the daemon is down, a pointless start.
 MAX_QUERY_CHARS = 2000
@@ -38,22 +45,10 @@ _CHANNEL_OPTIONS = [
     ("grpc.max_reconnect_backoff_ms", 500),
 ]
 
-# Codes a call gets from a daemon that is down (UNAVAILABLE), not serving our service
-# yet (UNIMPLEMENTED) or still opening its store; health then says which.
-_RETRY_AFTER_CHECK = (
-    grpc.StatusCode.UNAVAILABLE,
-    grpc.StatusCode.UNIMPLEMENTED,
-    grpc.StatusCode.UNKNOWN,
-    grpc.StatusCode.INTERNAL,
-    grpc.StatusCode.FAILED_PRECONDITION,
-)
-
-_CODES = {
-    grpc.StatusCode.NOT_FOUND: errors.NotFound,
-    grpc.StatusCode.INVALID_ARGUMENT: errors.InvalidRequest,
-    grpc.StatusCode.ALREADY_EXISTS: errors.InvalidRequest,
-    grpc.StatusCode.UNAVAILABLE: errors.DaemonError,
-}
+# Status codes (ints, as grpc.StatusCode.X.value[0]) a call gets from a daemon that is
+# down (UNAVAILABLE), not serving our service yet (UNIMPLEMENTED) or still opening its
+# store (UNKNOWN, INTERNAL, FAILED_PRECONDITION); health then says which.
+_RETRY_AFTER_CHECK = frozenset({14, 12, 2, 13, 9})
 
 
 class Client:
@@ -67,22 +62,34 @@ class Client:
         autostart: bool | None = None,
         timeout: float = 30.0,
         on_wait: Callable[[str], None] | None = None,
+        transport: str | None = None,
     ) -> None:
         self.paths: Paths = paths_for(home)
+        self._config: dict[str, Any] | None = None
         self.socket = Path(socket) if socket else self._configured_socket()
         self.autostart = self._configured_autostart() if autostart is None else autostart
         self.timeout = timeout
         self.on_wait = on_wait
+        self.transport = self._configured_transport(transport)
+        # Why the fast path gave up (for debugging and the tests); after the first time
+        # this client stays on grpc rather than pay for a failing attempt on every call.
+        self.fallbacks: list[str] = []
         self._channel: grpc.Channel | None = None
         self._stub: pb_grpc.ModelSearchStub | None = None
 
     def _settings(self) -> dict[str, Any]:
-        from . import settings
+        if self._config is None:
+            # Without a config file there is nothing to read: skip importing the TOML
+            # parser (a few ms of every command's start-up).
+            self._config = {}
+            if os.path.exists(self.paths.config_file):
+                from . import settings
 
-        try:
-            return settings.read(self.paths.config_file)
-        except settings.SettingsError:
-            return {}
+                try:
+                    self._config = settings.read(self.paths.config_file)
+                except settings.SettingsError:
+                    self._config = {}  # a broken file is `msq config`'s to report
+        return self._config
 
     def _configured_socket(self) -> Path:
         raw = os.environ.get("MSQ_SOCKET") or self._settings().get("socket")
@@ -93,6 +100,15 @@ class Client:
         if env:
             return env in ("1", "true", "yes", "on")
         return bool(self._settings().get("client.autostart", True))
+
+    @staticmethod
+    def _configured_transport(transport: str | None) -> str:
+        value = (transport or os.environ.get("MSQ_TRANSPORT") or "auto").lower()
+        if value not in TRANSPORTS:
+            raise errors.InvalidRequest(
+                f"unknown transport {value!r} (MSQ_TRANSPORT); use one of {', '.join(TRANSPORTS)}"
+            )
+        return value
 
     # ------------------------------------------------------------ connection
 
@@ -145,6 +161,14 @@ class Client:
             if self.socket.parent.exists() and not os.access(self.socket.parent, os.X_OK):
                 raise self._denied()
             return "DOWN"
+        if self.transport != "grpc" and not self.fallbacks:
+            try:
+                return _h2.health(self.socket, SERVICE, 2.0)
+            except _h2.Status as e:
+                return self._health_failed(e.code)
+            except _h2.ProtocolError as e:
+                self._fell_back(e)
+        import grpc
         from grpc_health.v1 import health_pb2, health_pb2_grpc
 
         ch = grpc.insecure_channel(socket_address(self.socket), options=_CHANNEL_OPTIONS)
@@ -154,16 +178,29 @@ class Client:
             )
             return health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
         except grpc.RpcError as e:
-            if e.code() == grpc.StatusCode.UNAVAILABLE:
-                if self._probe() == "denied":
-                    raise self._denied() from None
-                return "DOWN"
-            return "NOT_SERVING"
+            return self._health_failed(e.code().value[0])
         finally:
             ch.close()
 
+    def _health_failed(self, code: int) -> str:
+        if code == _h2.UNAVAILABLE:
+            if self._probe() == "denied":
+                raise self._denied() from None
+            return "DOWN"
+        return "NOT_SERVING"
+
+    def _fell_back(self, e: Exception) -> None:
+        """Note why the fast path gave up; in strict ``h2`` mode that is the error."""
+        if self.transport == "h2":
+            raise errors.DaemonError(
+                f"msqd's answer on {self.socket} was not understood (MSQ_TRANSPORT=h2): {e}"
+            ) from None
+        self.fallbacks.append(str(e))
+
     def ensure_running(self) -> None:
         """Connect, starting the daemon if allowed; raise one clear error otherwise."""
+        from .autostart import spawn, wait_serving  # subprocess: only when needed
+
         state = self.health()
         if state == "SERVING":
             return
@@ -188,12 +225,19 @@ class Client:
 
     @property
     def stub(self) -> pb_grpc.ModelSearchStub:
+        """The grpc stub (streams and the fallback); imports grpc on first use."""
         if self._stub is None:
             self.ensure_running()
-            self._channel = grpc.insecure_channel(
-                socket_address(self.socket), options=_CHANNEL_OPTIONS
-            )
-            self._stub = pb_grpc.ModelSearchStub(self._channel)
+        return self._grpc_stub()
+
+    def _grpc_stub(self) -> pb_grpc.ModelSearchStub:
+        if self._stub is None:
+            import grpc
+
+            from .v1 import msq_pb2_grpc as pb_grpc
+
+            ch = grpc.insecure_channel(socket_address(self.socket), options=_CHANNEL_OPTIONS)
+            self._channel, self._stub = ch, pb_grpc.ModelSearchStub(ch)
         return self._stub
 
     def _call(self, method: str, request: Any, timeout: float | None = None) -> Any:
@@ -203,27 +247,42 @@ class Client:
         checked (starting msqd if allowed) and the call made once more.
         """
         for attempt in (0, 1):
-            if self._stub is None:
-                self._channel = grpc.insecure_channel(
-                    socket_address(self.socket), options=_CHANNEL_OPTIONS
-                )
-                self._stub = pb_grpc.ModelSearchStub(self._channel)
             try:
-                return getattr(self._stub, method)(request, timeout=timeout or self.timeout)
-            except grpc.RpcError as e:
-                if attempt == 0 and e.code() in _RETRY_AFTER_CHECK:
+                return self._unary(method, request, timeout or self.timeout)
+            except _h2.Status as e:
+                if attempt == 0 and e.code in _RETRY_AFTER_CHECK:
                     self.close()
                     if self.health() != "SERVING":
                         self.ensure_running()
                         continue
-                raise _translate(e, self.socket) from None
+                raise errors.from_status(e.code, e.details, self.socket) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _unary(self, method: str, request: Any, timeout: float) -> Any:
+        """The response message over msq._h2, else over grpc; non-OK is _h2.Status."""
+        if self.transport != "grpc" and not self.fallbacks:
+            try:
+                req = request.SerializeToString()
+                raw = _h2.call(self.socket, f"/{SERVICE}/{method}", req, timeout)
+                out = pb.DESCRIPTOR.services_by_name["ModelSearch"].methods_by_name[method]
+                return getattr(pb, out.output_type.name).FromString(raw)
+            except (_h2.ProtocolError, DecodeError) as e:  # DecodeError: framed, not ours
+                self._fell_back(e)
+        import grpc
+
+        try:
+            return getattr(self._grpc_stub(), method)(request, timeout=timeout)
+        except grpc.RpcError as e:
+            raise _h2.Status(e.code().value[0], e.details() or "") from None
+
     def _stream(self, method: str, request: Any, timeout: float | None = None) -> Iterator[Any]:
+        import grpc
+
         try:
             yield from getattr(self.stub, method)(request, timeout=timeout)
         except grpc.RpcError as e:
-            raise _translate(e, self.socket) from None
+            detail = e.details() or str(e.code())
+            raise errors.from_status(e.code().value[0], detail, self.socket) from None
 
     # ------------------------------------------------------------ API
 
@@ -339,18 +398,3 @@ def check_query(query: str) -> None:
         raise errors.InvalidRequest(
             f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
         )
-
-
-def _translate(e: grpc.RpcError, socket: Path) -> errors.MsqClientError:
-    code = e.code()
-    detail = e.details() or str(code)
-    if code == grpc.StatusCode.UNAVAILABLE and (
-        "connect" in detail.lower() or "socket" in detail.lower()
-    ):
-        return errors.DaemonNotRunning(f"msqd stopped answering on {socket}: {detail}")
-    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
-        return errors.DaemonError(
-            "msqd did not answer in time; it may be overloaded (see msq status)"
-        )
-    cls = _CODES.get(code, errors.DaemonError)
-    return cls(detail)

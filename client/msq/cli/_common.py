@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,9 +75,13 @@ def client_for(ctx: click.Context) -> Iterator[Client]:
 
 def echo_json(data: Any) -> None:
     """One JSON document (the shapes in docs/json.md)."""
+    import json  # only --json output needs it
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def echo_jsonl(data: Any) -> None:
     """One JSON object on one line."""
+    import json
+
     click.echo(json.dumps(data, ensure_ascii=False, default=str))
