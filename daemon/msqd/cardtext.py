@@ -59,7 +59,10 @@ def _split_identifier(s: str) -> str:
 
 def lexical_text(card: ModelCard) -> str:
     """Everything a person might type to find this card."""
-    parts = [card.description, card.llm_description, _split_identifier(card.path)]
+    # The file's last folders, not its absolute path: "/home/alice/work" would
+    # make every card match "work" or the user's name.
+    tail = "/".join(card.path.replace("\\", "/").split("/")[-3:])
+    parts = [card.description, card.llm_description, _split_identifier(tail)]
     for name, f in card.fields.items():
         parts.append(f"{name.replace('_', ' ')} {_fmt(f.value)}")
         if f.detail:

@@ -16,7 +16,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -144,25 +144,57 @@ class VectorIndex:
 
     # ------------------------------------------------------------ reads
 
-    def search(self, vector: np.ndarray, k: int, ef: int | None = None) -> list[tuple[int, float]]:
-        """(label, cosine distance) of the ``k`` nearest vectors."""
+    def search(
+        self,
+        vector: np.ndarray,
+        k: int,
+        ef: int | None = None,
+        allow: Callable[[int], bool] | None = None,
+    ) -> list[tuple[int, float]]:
+        """(label, cosine distance) of the ``k`` nearest vectors.
+
+        ``allow`` restricts the search to labels it accepts (hnswlib's filtered
+        search: the graph walk skips rejected labels instead of returning fewer
+        rows after the fact, so an exact filter never empties a page of results).
+        """
         with self.lock.read():
             n = len(self._labels)
             if n == 0:
                 return []
             k = min(k, n)
-            if ef is not None:
-                self._index.set_ef(max(ef, k))
-            elif self.ef < k:
-                self._index.set_ef(k)
+            # ef is one int on the shared index; a concurrent search that sets a
+            # different value only changes how hard that search looks, never safety.
+            want = max(ef if ef is not None else self.ef, k)
+            if want != self._index.ef:
+                self._index.set_ef(want)
             try:
-                labels, dists = self._index.knn_query(vector.reshape(1, -1), k=k)
+                labels, dists = self._index.knn_query(vector.reshape(1, -1), k=k, filter=allow)
             except RuntimeError:
-                # Too few reachable non-deleted elements for k: ask for fewer.
-                labels, dists = self._index.knn_query(vector.reshape(1, -1), k=max(1, k // 2))
-            finally:
-                self._index.set_ef(self.ef)
+                # Fewer reachable (non-deleted, allowed) elements than k: ask for fewer.
+                labels, dists = self._knn_fewer(vector, k, allow)
         return [(int(label), float(d)) for label, d in zip(labels[0], dists[0], strict=True)]
+
+    def _knn_fewer(
+        self, vector: np.ndarray, k: int, allow: Callable[[int], bool] | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        # One less first (a single unreachable element is the common case), then halve.
+        for kk in sorted({k - 1, *(k >> i for i in range(1, 16))} - {0}, reverse=True):
+            try:
+                return self._index.knn_query(vector.reshape(1, -1), k=kk, filter=allow)
+            except RuntimeError:
+                continue
+        return np.zeros((1, 0), dtype=np.uint64), np.zeros((1, 0), dtype=np.float32)
+
+    def distances(self, vector: np.ndarray, labels: list[int]) -> dict[int, float]:
+        """Exact cosine distance from ``vector`` to each present label."""
+        with self.lock.read():
+            present = [label for label in labels if label in self._labels]
+            if not present:
+                return {}
+            mat = np.asarray(self._index.get_items(present), dtype=np.float32)
+        # hnswlib's cosine space stores normalised vectors: distance = 1 - dot.
+        d = 1.0 - mat @ (vector / (np.linalg.norm(vector) or 1.0))
+        return {label: float(x) for label, x in zip(present, d, strict=True)}
 
     def labels(self) -> set[int]:
         with self.lock.read():

@@ -31,8 +31,21 @@ from msqd.search.values import (
 )
 
 __all__ = [
-    "ALIASES", "FIELDS", "And", "Compare", "DateValue", "Exists", "Expr",
-    "FilterSyntaxError", "Getter", "InList", "Literal", "Not", "Or", "card_getter", "parse_filter",
+    "ALIASES",
+    "FIELDS",
+    "And",
+    "Compare",
+    "DateValue",
+    "Exists",
+    "Expr",
+    "FilterSyntaxError",
+    "Getter",
+    "InList",
+    "Literal",
+    "Not",
+    "Or",
+    "card_getter",
+    "parse_filter",
 ]
 
 # Nesting deeper than this is certainly not hand-written; refusing it keeps the

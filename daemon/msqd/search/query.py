@@ -46,10 +46,15 @@ _INT_FIELDS = frozenset({"batch_size", "epochs", "timesteps", "image_size", "see
 # Comparator words, most specific first (">= words" before "> words").
 _CMP_WORDS: tuple[tuple[str, str], ...] = (
     (r"greater\s+than\s+or\s+equal\s+to|at\s+least|no\s+less\s+than|>=|≥|minimum(?:\s+of)?", ">="),
-    (r"less\s+than\s+or\s+equal\s+to|at\s+most|no\s+more\s+than|up\s+to|<=|≤|"
-     r"maximum(?:\s+of)?", "<="),
-    (r"greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|above|over|exceeding|>",
-     ">"),
+    (
+        r"less\s+than\s+or\s+equal\s+to|at\s+most|no\s+more\s+than|up\s+to|<=|≤|"
+        r"maximum(?:\s+of)?",
+        "<=",
+    ),
+    (
+        r"greater\s+than|more\s+than|higher\s+than|larger\s+than|bigger\s+than|above|over|exceeding|>",
+        ">",
+    ),
     (r"less\s+than|lower\s+than|smaller\s+than|fewer\s+than|below|under|<", "<"),
     (r"exactly|equal\s+to|equals|==|=", "="),
     (r"!=", "!="),
@@ -66,20 +71,29 @@ _EXPLICIT_RE = re.compile(
     re.I,
 )
 _RANGE_RES = (
-    re.compile(rf"{_PRE}(?P<f>{_FIELD})\b\s*(?:(?:is|was|of)\s+)?between\s+(?P<lo>{_NUM})\s*"
-               rf"(?:and|to|-)\s*(?P<hi>{_NUM}){_POST}", re.I),
-    re.compile(rf"{_PRE}between\s+(?P<lo>{_NUM})\s*(?:and|to|-)\s*(?P<hi>{_NUM})\s*(?P<f>{_FIELD})\b",
-               re.I),
+    re.compile(
+        rf"{_PRE}(?P<f>{_FIELD})\b\s*(?:(?:is|was|of)\s+)?between\s+(?P<lo>{_NUM})\s*"
+        rf"(?:and|to|-)\s*(?P<hi>{_NUM}){_POST}",
+        re.I,
+    ),
+    re.compile(
+        rf"{_PRE}between\s+(?P<lo>{_NUM})\s*(?:and|to|-)\s*(?P<hi>{_NUM})\s*(?P<f>{_FIELD})\b", re.I
+    ),
 )
 _SINGLE_RES = (
     # "lr above 0.01", "learning rate of 2e-4", "batch size 256", "epochs >= 100"
-    re.compile(rf"{_PRE}(?P<f>{_FIELD})\b\s*(?:(?:is|was|of|at|set\s+to)\s+|:\s*)?"
-               rf"(?:(?P<cmp>{_CMP})\s*)?(?P<num>{_NUM}){_POST}", re.I),
+    re.compile(
+        rf"{_PRE}(?P<f>{_FIELD})\b\s*(?:(?:is|was|of|at|set\s+to)\s+|:\s*)?"
+        rf"(?:(?P<cmp>{_CMP})\s*)?(?P<num>{_NUM}){_POST}",
+        re.I,
+    ),
     # "more than 50 epochs", "under 1e-4 learning rate"
     re.compile(rf"{_PRE}(?P<cmp>{_CMP})\s*(?P<num>{_NUM})\s*(?P<f>{_FIELD})\b", re.I),
     # "100 epochs", "1000+ timesteps": only for fields that read like units
-    re.compile(rf"{_PRE}(?P<num>{_NUM})(?P<plus>\s*\+)?\s*(?P<f>epochs?|{_FIELD_WORDS['timesteps']})\b",
-               re.I),
+    re.compile(
+        rf"{_PRE}(?P<num>{_NUM})(?P<plus>\s*\+)?\s*(?P<f>epochs?|{_FIELD_WORDS['timesteps']})\b",
+        re.I,
+    ),
 )
 
 
@@ -199,7 +213,8 @@ class _Ctx:
         """Content words (stopwords and masked spans dropped) in [start, end)."""
         end = len(self.text) if end is None else end
         return [
-            m for m in _WORD_RE.finditer(self.masked, start, end)
+            m
+            for m in _WORD_RE.finditer(self.masked, start, end)
             if m.group().lower() not in STOPWORDS
         ]
 
@@ -278,8 +293,18 @@ def _merge(cons: list[Constraint]) -> list[Constraint]:
     for c in cons:
         if c in out:
             continue
-        prev = next((o for o in out if not o.hard and not c.hard and o.field == c.field
-                     and c.field in ("dataset", "optimizer") and c.op in ("=", "in")), None)
+        prev = next(
+            (
+                o
+                for o in out
+                if not o.hard
+                and not c.hard
+                and o.field == c.field
+                and c.field in ("dataset", "optimizer")
+                and c.op in ("=", "in")
+            ),
+            None,
+        )
         if prev is None:
             out.append(c)
             continue

@@ -1,22 +1,23 @@
-"""Hybrid retrieval: dense (hnswlib) + lexical (FTS5 bm25), fused, then reranked.
+"""Hybrid retrieval: exact filters, dense (hnswlib) + lexical (FTS5), fused, reranked.
 
 1. The query is read into free text, implied constraints and (for "A vs B")
-   sides (see query.py).
-2. Dense candidates come from the vector index (cosine distance), lexical
-   candidates from FTS5's bm25; both lists are fused with reciprocal rank
-   fusion, so neither score scale dominates.
-3. Hard constraints (numeric conditions, the explicit --filter) remove rows
-   exactly; soft ones (dataset, architecture, framework ... words) add a bonus
-   when they match and a penalty when the card states a different value.
-4. Rows whose relevance falls under a floor are hidden (counted, not shown)
-   unless ``all`` is set, so a query with no right answer says so instead of
-   padding the table with noise.
+   sides (query.py).
+2. Hard constraints (numeric conditions, ``--filter``) become an exact mask over
+   every card, computed on the in-memory field table (fieldtable.py); for a
+   comparison side, cards that state a different value than a side's soft
+   constraint (another dataset, another architecture) are masked out too.
+3. Dense candidates come from hnswlib, restricted to the mask by its filtered
+   search; lexical candidates from FTS5 bm25; when the question is only
+   constraints, the cards matching them are the candidates.
+4. Candidates are scored and judged by score.py (RRF + constraint evidence +
+   the relevance floor). Only the rows shown are read from SQLite as full cards.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,16 +29,18 @@ from ..embed import Embedder
 from ..errors import InvalidRequest
 from ..store import Store
 from ..vindex import VectorIndex
-from .filterlang import FilterSyntaxError, card_getter, parse_filter
-from .query import read_query
+from .fieldtable import FieldTable
+from .filterlang import Expr, FilterSyntaxError, parse_filter
+from .query import STOPWORDS, read_query
+from .reading import Constraint
+from .score import Evidence, Group, Judged, judge
 
-RRF_K = 60.0
 MAX_QUERY_CHARS = 2000
-SOFT_MATCH = 0.5
-SOFT_MISMATCH = -0.35
-# A candidate needs some evidence: a dense match this close, a lexical hit, or
-# a matched constraint. Below it rows are hidden unless all=True.
-DENSE_FLOOR = 0.62
+# Candidates taken from each retrieval list: enough to fill a page after
+# reranking, few enough to keep hnswlib's ef (>= k) and FTS5's sort cheap.
+POOL_MIN = 40
+QUERY_CACHE = 512
+_FTS_WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
 @dataclass
@@ -54,6 +57,8 @@ class Hit:
 
 @dataclass
 class SideHits:
+    """One side of a comparison: its reading, best matches and how many match fully."""
+
     label: str
     text: str
     constraints: list[Any]
@@ -73,63 +78,27 @@ class SearchOutcome:
     server_ms: float = 0.0
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 MATCH expression: every word as a prefix term, OR-ed (bm25 ranks)."""
-    words = re.findall(r"[A-Za-z0-9]+", text.lower())
-    stop = {
-        "the",
-        "a",
-        "an",
-        "of",
-        "my",
-        "with",
-        "and",
-        "or",
-        "on",
-        "in",
-        "for",
-        "to",
-        "which",
-        "what",
-        "models",
-        "model",
-        "used",
-        "use",
-        "that",
-        "is",
-        "are",
-    }
-    terms = [w for w in words if w not in stop and len(w) > 1]
-    return " OR ".join(f'"{w}"*' for w in terms[:24])
+@dataclass
+class _Ranked:
+    hits: list[Hit]
+    hidden: int
+    matched: int
 
 
-def _matches(c: Any, get: Callable[[str], Any]) -> bool | None:
-    """True/False when the card states the field; None when it is absent."""
-    expr = parse_filter(_constraint_filter(c))
-    if get(c.field) is None:
-        return None
-    return expr.matches(get)
+def fts_query(text: str, every: bool = False) -> str:
+    """An FTS5 MATCH expression of the content words as prefix terms.
 
-
-def _constraint_filter(c: Any) -> str:
-    v = c.value
-    if isinstance(v, (list, tuple)):
-        inner = ", ".join(_lit(x) for x in v)
-        return f"{c.field} in ({inner})"
-    op = "=" if c.op in ("=", "==") else c.op
-    return f"{c.field} {op} {_lit(v)}"
-
-
-def _lit(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    return '"' + str(v).replace('"', "'") + '"'
+    OR-ed for recall (bm25 ranks cards with more and rarer words first); with
+    ``every``, AND-ed: a card containing every word is strong lexical evidence.
+    Prefix terms are stemmed like the indexed text, so "classification"* finds
+    "classifier" and "cifar"* finds "cifar10".
+    """
+    words = [w for w in _FTS_WORD_RE.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+    return (" AND " if every else " OR ").join(f'"{w}"*' for w in dict.fromkeys(words[:24]))
 
 
 class SearchEngine:
-    """Runs searches over the store and the vector index."""
+    """Runs searches over the store, its field table and the vector index."""
 
     def __init__(
         self,
@@ -138,11 +107,13 @@ class SearchEngine:
         embedder: Callable[[], Embedder | None],
     ) -> None:
         self.store = store
+        self.table = FieldTable(store)
         self._index = index
         self._embedder = embedder
-        self._qcache: dict[str, np.ndarray] = {}
+        self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _embed_query(self, text: str) -> np.ndarray | None:
+        """The query's vector; repeated questions (and sides) skip the model."""
         emb = self._embedder()
         if emb is None or not text.strip():
             return None
@@ -150,9 +121,11 @@ class SearchEngine:
         vec = self._qcache.get(key)
         if vec is None:
             vec = emb.embed([text])[0]
-            if len(self._qcache) > 512:
-                self._qcache.clear()
             self._qcache[key] = vec
+            if len(self._qcache) > QUERY_CACHE:
+                self._qcache.popitem(last=False)
+        else:
+            self._qcache.move_to_end(key)
         return vec
 
     def search(
@@ -173,33 +146,33 @@ class SearchEngine:
         hard_filter = self._parse_filter(filter_text)
         reading = read_query(query)
         dense_ok = self._embedder() is not None and self._index() is not None
+        self.table.refresh()
         sides: list[SideHits] = []
         if reading.is_comparison and reading.sides:
+            hidden = 0
             for side in reading.sides:
-                hits, hidden, matched = self._rank(
-                    side.text, side.constraints, hard_filter, per_side, show_all, explain
+                r = self._rank(
+                    side.text, side.constraints, hard_filter, per_side, show_all, explain, True
                 )
+                hidden += r.hidden
                 sides.append(
-                    SideHits(side.label, side.text, side.constraints, side.summary, hits, matched)
+                    SideHits(
+                        side.label, side.text, side.constraints, side.summary, r.hits, r.matched
+                    )
                 )
             merged = sorted((h for s in sides for h in s.hits), key=lambda h: -h.score)
-            hits, hidden = merged[:limit], 0
+            hits = merged[:limit]
         else:
-            hits, hidden, _ = self._rank(
-                reading.text, reading.constraints, hard_filter, limit, show_all, explain
+            r = self._rank(
+                reading.text, reading.constraints, hard_filter, limit, show_all, explain, False
             )
-        notice = ""
-        if not hits and not any(s.hits for s in sides):
-            what = reading.summary or query
-            notice = f"nothing in the index matches {what!r}" + (
-                f" ({hidden} weak matches hidden; --all shows them)" if hidden else ""
-            )
+            hits, hidden = r.hits, r.hidden
         return SearchOutcome(
             hits=hits,
             reading=reading,
             sides=sides,
             hidden=hidden,
-            notice=notice,
+            notice=_notice(reading.summary or query, hits, sides, hidden),
             dense=dense_ok,
             server_ms=(time.perf_counter() - t0) * 1000,
         )
@@ -208,13 +181,12 @@ class SearchEngine:
         """One side of an explicit comparison: its reading and best matches."""
         hard_filter = self._parse_filter(filter_text)
         reading = read_query(text)
-        hits, _hidden, matched = self._rank(
-            reading.text, reading.constraints, hard_filter, limit, False, False
-        )
-        return SideHits(label, text, reading.constraints, reading.summary, hits, matched)
+        self.table.refresh()
+        r = self._rank(reading.text, reading.constraints, hard_filter, limit, False, False, True)
+        return SideHits(label, text, reading.constraints, reading.summary, r.hits, r.matched)
 
     @staticmethod
-    def _parse_filter(filter_text: str) -> Any:
+    def _parse_filter(filter_text: str) -> Expr | None:
         if not filter_text.strip():
             return None
         try:
@@ -222,89 +194,160 @@ class SearchEngine:
         except FilterSyntaxError as e:
             raise InvalidRequest(f"bad filter: {e}\n{e.caret()}") from None
 
+    # ------------------------------------------------------------ ranking
+
     def _rank(
         self,
         text: str,
-        constraints: list[Any],
-        hard_filter: Any,
+        constraints: list[Constraint],
+        hard_filter: Expr | None,
         limit: int,
         show_all: bool,
         explain: bool,
-    ) -> tuple[list[Hit], int, int]:
-        pool = max(100, limit * 10)
-        fused: dict[int, float] = {}
-        dist: dict[int, float] = {}
-        lex: dict[int, float] = {}
-        cards: dict[int, ModelCard] = {}
+        strict: bool,
+    ) -> _Ranked:
+        t = self.table
+        allowed = t.alive.copy()
+        exact: list[str] = [str(hard_filter)] if hard_filter is not None else []
+        if hard_filter is not None:
+            allowed &= t.mask(hard_filter)
+        for c in constraints:
+            if c.hard:
+                allowed &= t.mask(c.to_expr())
+                exact.append(c.source)
+        groups = _groups(t, constraints)
+        if strict:
+            # A comparison side asks for exactly these values: a card that states
+            # another dataset or architecture belongs to no side it contradicts.
+            for g in groups:
+                allowed &= g.match | ~g.present
+        full = allowed.copy()
+        for g in groups:
+            full &= g.match
+        filtered = int(allowed.sum()) < len(t)
+        pool = max(POOL_MIN, limit * 4)
+        cands: dict[int, Evidence] = {}
+        qvec = self._dense(text, allowed if filtered else None, pool, cands)
+        self._lexical(text, allowed, pool * (2 if filtered else 1), cands)
+        if not cands or (groups and int(full.sum()) <= pool):
+            # Constraint-only questions ("models with more than 100 epochs"), and
+            # small full matches that text retrieval may have missed.
+            for slot in _newest(t, full if groups else allowed, pool):
+                cands.setdefault(int(slot), Evidence())
+        if qvec is not None:
+            self._fill_distances(qvec, cands)
+        judged = [
+            judge(
+                s,
+                ev,
+                groups,
+                lambda f, s=s: t.value(s, f),
+                exact=exact,
+                explain=explain,
+                strict=strict,
+            )
+            for s, ev in cands.items()
+        ]
+        judged.sort(key=lambda j: (-j.score, j.distance if j.distance >= 0 else 9.0, j.slot))
+        shown = judged if show_all else [j for j in judged if j.relevant]
+        hidden = 0 if show_all else len(judged) - len(shown)
+        return _Ranked(self._hits(shown[:limit]), hidden, int(full.sum()))
+
+    def _dense(
+        self, text: str, allowed: np.ndarray | None, pool: int, cands: dict[int, Evidence]
+    ) -> np.ndarray | None:
         vindex = self._index()
         qvec = self._embed_query(text) if vindex is not None else None
-        if qvec is not None and vindex is not None:
-            dense = vindex.search(qvec, pool)
-            by_label = self.store.cards_by_label([label for label, _ in dense])
-            for rank, (label, d) in enumerate(dense):
-                if label not in by_label:
-                    continue
-                rid, card = by_label[label]
-                cards[rid] = card
-                dist[rid] = d
-                fused[rid] = fused.get(rid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        lexical = self.store.fts(fts_query(text), pool)
-        missing = [rid for rid, _ in lexical if rid not in cards]
-        for rid, (_, card) in self.store.cards_by_rowid(missing).items():
-            cards[rid] = card
-        for rank, (rid, score) in enumerate(lexical):
-            lex[rid] = -score
-            fused[rid] = fused.get(rid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        # Constraint-only queries ("models with lr above 0.01") need every card.
-        if constraints and not fused:
-            for rid, card in self.store.iter_cards():
-                cards[rid] = card
-                fused[rid] = 0.0
-        hits: list[Hit] = []
-        matched = 0
-        for rid, base in fused.items():
-            card = cards[rid]
-            get = card_getter(card)
-            if hard_filter is not None and not hard_filter.matches(get):
+        if qvec is None or vindex is None:
+            return None
+        t = self.table
+        allow = None
+        k = pool
+        if allowed is not None:
+            labels = {t.labels[i] for i in np.flatnonzero(allowed)} - {None}
+            if not labels:
+                return qvec
+            allow = labels.__contains__
+            k = min(pool, len(labels))
+        for rank, (label, d) in enumerate(vindex.search(qvec, k, allow=allow)):
+            slot = t.slot_of_label(label)
+            if slot is not None and (allowed is None or allowed[slot]):
+                cands[slot] = Evidence(dense_rank=rank, distance=d)
+        return qvec
+
+    def _lexical(
+        self, text: str, allowed: np.ndarray, pool: int, cands: dict[int, Evidence]
+    ) -> None:
+        rank = 0
+        match = fts_query(text)
+        for rid, bm25 in self.store.fts(match, pool):
+            slot = self.table.slot_of(rid)
+            if slot is None or not allowed[slot]:
                 continue
-            score = base * RRF_K  # ~1.0 for a top-ranked row in one list
-            why: list[str] = []
-            ok = True
-            soft_hit = False
-            for c in constraints:
-                m = _matches(c, get)
-                if c.hard:
-                    if not m:
-                        ok = False
-                        break
-                    why.append(f"matches {c.source!r} ({c.field} {c.op} {c.value})")
-                    soft_hit = True
-                elif m is True:
-                    score += SOFT_MATCH
-                    soft_hit = True
-                    why.append(f"+{SOFT_MATCH} {c.field} matches {c.source!r}")
-                elif m is False:
-                    score += SOFT_MISMATCH
-                    why.append(f"{SOFT_MISMATCH} {c.field} is {get(c.field)!r}, not {c.source!r}")
-            if not ok:
-                continue
-            d = dist.get(rid, -1.0)
-            relevant = soft_hit or rid in lex or (0 <= d <= DENSE_FLOOR)
-            if constraints and not soft_hit and all(not c.hard for c in constraints):
-                relevant = relevant and rid in lex and score > 0.5
-            if soft_hit:
-                matched += 1
-            if explain:
-                if d >= 0:
-                    why.insert(0, f"dense: cosine distance {d:.3f}")
-                if rid in lex:
-                    why.insert(0, f"lexical: bm25 {lex[rid]:.2f}")
-            hits.append(Hit(card, score, d, lex.get(rid, 0.0), why if explain else [], relevant))
-        hits.sort(key=lambda h: (-h.score, h.card.model_id))
-        shown = hits if show_all else [h for h in hits if h.relevant]
-        hidden = len(hits) - len(shown)
-        return (
-            shown[:limit],
-            max(0, min(hidden, len(hits) - limit)) if show_all else hidden,
-            matched,
-        )
+            ev = cands.setdefault(slot, Evidence())
+            ev.lex_rank, ev.bm25 = rank, -bm25
+            rank += 1
+        every = fts_query(text, every=True)
+        if rank and every != match:
+            for rid, _ in self.store.fts(every, pool):
+                slot = self.table.slot_of(rid)
+                if slot is not None and slot in cands:
+                    cands[slot].lex_all = True
+        elif rank:
+            for ev in cands.values():
+                ev.lex_all = ev.lex_rank is not None
+
+    def _fill_distances(self, qvec: np.ndarray, cands: dict[int, Evidence]) -> None:
+        """Exact distances for candidates the dense list did not reach (for floor + explain)."""
+        vindex = self._index()
+        t = self.table
+        todo = {t.labels[s]: s for s, ev in cands.items() if ev.distance < 0}
+        todo.pop(None, None)
+        if vindex is None or not todo:
+            return
+        for label, d in vindex.distances(qvec, list(todo)).items():  # type: ignore[arg-type]
+            cands[todo[label]].distance = d
+
+    def _hits(self, judged: list[Judged]) -> list[Hit]:
+        t = self.table
+        rows = self.store.cards_by_rowid([t.rowids[j.slot] for j in judged])
+        out = []
+        for j in judged:
+            got = rows.get(t.rowids[j.slot])
+            if got is not None:
+                out.append(Hit(got[1], j.score, j.distance, j.bm25, j.why, j.relevant))
+        return out
+
+
+def _groups(t: FieldTable, constraints: list[Constraint]) -> list[Group]:
+    by_field: dict[str, list[Constraint]] = {}
+    for c in constraints:
+        if not c.hard:
+            by_field.setdefault(c.field, []).append(c)
+    groups = []
+    for f, cs in by_field.items():
+        match = np.zeros(len(t.rowids), dtype=bool)
+        for c in cs:
+            match |= t.mask(c.to_expr())
+        groups.append(Group(f, cs, match, t.present(f)))
+    return groups
+
+
+def _newest(t: FieldTable, mask: np.ndarray, n: int) -> np.ndarray:
+    """Up to ``n`` slots of ``mask``, most recently modified first."""
+    slots = np.flatnonzero(mask)
+    if len(slots) <= n:
+        return slots
+    mod = np.fromiter((t.value(int(s), "modified") or 0.0 for s in slots), float, len(slots))
+    return slots[np.argsort(-mod, kind="stable")[:n]]
+
+
+def _notice(what: str, hits: list[Hit], sides: list[SideHits], hidden: int) -> str:
+    """What the table cannot say by itself: nothing matched, or weak rows were hidden."""
+    more = f"{hidden} weak match{'es' if hidden != 1 else ''} hidden; --all shows them"
+    if not hits and not any(s.hits for s in sides):
+        return f"nothing in the index matches {what!r}" + (f" ({more})" if hidden else "")
+    empty = [s.summary or s.label for s in sides if not s.hits]
+    if empty:
+        return "no model matches " + " or ".join(repr(e) for e in empty)
+    return f"{more}" if hidden else ""

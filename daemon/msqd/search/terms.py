@@ -43,21 +43,68 @@ class TermMatch:
 
 # Words in questions that do not come from vocab.py tables (query-only readings).
 _CONDITIONAL: dict[bool, tuple[str, ...]] = {
-    True: ("conditional", "class-conditional", "class conditional", "label-conditional",
-           "label conditioned", "class conditioned", "conditioned"),
+    True: (
+        "conditional",
+        "class-conditional",
+        "class conditional",
+        "label-conditional",
+        "label conditioned",
+        "class conditioned",
+        "conditioned",
+    ),
     False: ("unconditional", "non-conditional", "unconditioned"),
 }
-_MIXED_PRECISION = ("mixed precision", "mixed-precision", "fp16", "bf16", "half precision",
-                    "amp", "autocast", "float16")
+_MIXED_PRECISION = (
+    "mixed precision",
+    "mixed-precision",
+    "fp16",
+    "bf16",
+    "half precision",
+    "amp",
+    "autocast",
+    "float16",
+)
 
 # Frequent English words within typo distance of an alias; never "corrected".
-_NOT_TYPOS = frozenset({
-    "lighting", "touch", "porch", "irish", "unset", "petal", "medal", "metals", "cocoa",
-    "transform", "transforms", "transformed", "models", "model", "modal", "latest",
-    "using", "there", "where", "which", "pests", "poets", "wines", "adams", "swine",
-    "digit", "classes", "better", "condition", "conditions", "additional", "traditional",
-    "diffused", "contrasting", "triple",
-})
+_NOT_TYPOS = frozenset(
+    {
+        "lighting",
+        "touch",
+        "porch",
+        "irish",
+        "unset",
+        "petal",
+        "medal",
+        "metals",
+        "cocoa",
+        "transform",
+        "transforms",
+        "transformed",
+        "models",
+        "model",
+        "modal",
+        "latest",
+        "using",
+        "there",
+        "where",
+        "which",
+        "pests",
+        "poets",
+        "wines",
+        "adams",
+        "swine",
+        "digit",
+        "classes",
+        "better",
+        "condition",
+        "conditions",
+        "additional",
+        "traditional",
+        "diffused",
+        "contrasting",
+        "triple",
+    }
+)
 
 _KEY_DROP_RE = re.compile(r"[\s\-_.]+")
 # Word pieces; a piece never spans punctuation other than - _ . and spaces.

@@ -56,8 +56,12 @@ def _vocab(table: dict[str, tuple[str, ...]]) -> tuple[tuple[str, tuple[str, ...
 
 _SPECS = (
     FieldSpec("framework", "str", ("fw", "frameworks", "library", "lib"), _vocab(vocab.FRAMEWORKS)),
-    FieldSpec("arch_family", "str", ("arch", "architecture", "family", "arch-family"),
-              _vocab(vocab.ARCH_FAMILIES)),
+    FieldSpec(
+        "arch_family",
+        "str",
+        ("arch", "architecture", "family", "arch-family"),
+        _vocab(vocab.ARCH_FAMILIES),
+    ),
     FieldSpec("conditional", "bool", ("cond", "class_conditional")),
     FieldSpec("dataset", "dataset", ("data", "ds")),
     FieldSpec("image_size", "num", ("img_size", "resolution", "res")),
@@ -91,9 +95,7 @@ ALIASES: dict[str, str] = {a: s.name for s in _SPECS for a in (s.name, *s.aliase
 # Per field: lower-case alias -> lower-case canonical value, built once.
 _CANON: dict[str, dict[str, str]] = {
     s.name: {
-        alias: name.lower()
-        for name, aliases in s.vocabulary
-        for alias in (name.lower(), *aliases)
+        alias: name.lower() for name, aliases in s.vocabulary for alias in (name.lower(), *aliases)
     }
     for s in _SPECS
     if s.vocabulary
@@ -226,9 +228,18 @@ def compare_values(field: str, value: Any, op: str, lit: Literal) -> bool:
     return bool(left >= right)
 
 
-_CARD_ATTRS = frozenset(
-    {"model_id", "path", "project", "size", "created", "modified", "status", "language",
-     "description"}
+CARD_ATTRS = frozenset(
+    {
+        "model_id",
+        "path",
+        "project",
+        "size",
+        "created",
+        "modified",
+        "status",
+        "language",
+        "description",
+    }
 )
 
 
@@ -236,9 +247,8 @@ def card_getter(card: ModelCard) -> Getter:
     """A getter over a ModelCard: card attributes first, then extracted fields."""
 
     def get(name: str) -> Any:
-        if name in _CARD_ATTRS:
+        if name in CARD_ATTRS:
             return getattr(card, name)
         return card.value(name)
 
     return get
-

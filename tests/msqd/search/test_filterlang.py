@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from msqd.card import Field, ModelCard
 from msqd.search.filterlang import (
     And,
@@ -33,31 +34,57 @@ CARDS = [
     _card(
         "cifar-ddpm",
         {
-            "framework": ["pytorch"], "arch_family": ["diffusion", "unet"], "conditional": True,
-            "dataset": "CIFAR-10 (cat, dog)", "batch_size": 128, "learning_rate": 2e-4,
-            "optimizer": "Adam", "epochs": 100, "loss": "mse", "device": ["cuda", "mps", "cpu"],
-            "mixed_precision": True, "timesteps": 1000,
+            "framework": ["pytorch"],
+            "arch_family": ["diffusion", "unet"],
+            "conditional": True,
+            "dataset": "CIFAR-10 (cat, dog)",
+            "batch_size": 128,
+            "learning_rate": 2e-4,
+            "optimizer": "Adam",
+            "epochs": 100,
+            "loss": "mse",
+            "device": ["cuda", "mps", "cpu"],
+            "mixed_precision": True,
+            "timesteps": 1000,
         },
-        project="Generative-CIFAR-10-Cat-Dog", size=12000,
-        modified=_ts("2024-05-01T12:00:00"), created=_ts("2024-01-10T09:00:00"),
+        project="Generative-CIFAR-10-Cat-Dog",
+        size=12000,
+        modified=_ts("2024-05-01T12:00:00"),
+        created=_ts("2024-01-10T09:00:00"),
     ),
     _card(
         "mnist-gan",
         {
-            "framework": ["pytorch"], "arch_family": ["gan"], "conditional": False,
-            "dataset": "MNIST", "batch_size": 64, "learning_rate": 0.01, "optimizer": "SGD",
-            "epochs": 50, "loss": ["bce", "l1"], "device": ["cpu"], "weight_decay": 1e-4,
+            "framework": ["pytorch"],
+            "arch_family": ["gan"],
+            "conditional": False,
+            "dataset": "MNIST",
+            "batch_size": 64,
+            "learning_rate": 0.01,
+            "optimizer": "SGD",
+            "epochs": 50,
+            "loss": ["bce", "l1"],
+            "device": ["cpu"],
+            "weight_decay": 1e-4,
         },
-        size=3000, modified=_ts("2023-12-31T23:00:00"),
+        size=3000,
+        modified=_ts("2023-12-31T23:00:00"),
     ),
     _card(
         "fmnist-vae",
         {
-            "framework": ["tensorflow-keras"], "arch_family": ["vae"], "dataset": "Fashion-MNIST",
-            "batch_size": 256, "learning_rate": 1e-3, "optimizer": "adam", "epochs": 20,
-            "device": ["cuda"], "image_size": "28x28",
+            "framework": ["tensorflow-keras"],
+            "arch_family": ["vae"],
+            "dataset": "Fashion-MNIST",
+            "batch_size": 256,
+            "learning_rate": 1e-3,
+            "optimizer": "adam",
+            "epochs": 20,
+            "device": ["cuda"],
+            "image_size": "28x28",
         },
-        size=5000, modified=_ts("2024-06-15T08:00:00"),
+        size=5000,
+        modified=_ts("2024-06-15T08:00:00"),
     ),
     _card("broken", {}, status="error", size=10, modified=0.0),
 ]
@@ -130,8 +157,10 @@ def test_filter_selects_expected_cards(text: str, expected: set[str]) -> None:
 
 
 CANONICAL: list[tuple[str, str]] = [
-    ('dataset = "CIFAR-10" and (optimizer = "SGD" or lr >= 0.01)',
-     'dataset = "CIFAR-10" and (optimizer = "SGD" or learning_rate >= 0.01)'),
+    (
+        'dataset = "CIFAR-10" and (optimizer = "SGD" or lr >= 0.01)',
+        'dataset = "CIFAR-10" and (optimizer = "SGD" or learning_rate >= 0.01)',
+    ),
     ("opt=sgd", 'optimizer = "sgd"'),
     ("bs == 64", "batch_size = 64"),
     ("lr > 1e-3", "learning_rate > 0.001"),
@@ -256,9 +285,39 @@ def test_parsing_is_fast() -> None:
 
 
 FILTER_WORDS = st.sampled_from(
-    ["lr", "bs", "dataset", "modified", "conditional", "path", "=", "!=", ">=", "<", "~", "(",
-     ")", ",", "and", "or", "not", "in", "exists", "contains", "1e-3", "256", "'x y'", '"q"',
-     "mnist", "true", "2024-05-01", "-", "@", '"', "nope"]
+    [
+        "lr",
+        "bs",
+        "dataset",
+        "modified",
+        "conditional",
+        "path",
+        "=",
+        "!=",
+        ">=",
+        "<",
+        "~",
+        "(",
+        ")",
+        ",",
+        "and",
+        "or",
+        "not",
+        "in",
+        "exists",
+        "contains",
+        "1e-3",
+        "256",
+        "'x y'",
+        '"q"',
+        "mnist",
+        "true",
+        "2024-05-01",
+        "-",
+        "@",
+        '"',
+        "nope",
+    ]
 )
 
 

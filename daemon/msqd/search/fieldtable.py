@@ -1,0 +1,205 @@
+"""An in-memory table of every card's filterable values, for exact filters at scale.
+
+Parsing 100,000 card JSON documents for every query that says "lr above 0.01"
+would take seconds. This table keeps each card's filterable values in slots
+(one per card, reused in place when the card changes) and is refreshed
+incrementally when the store's generation moves: only rows whose ``updated``
+stamp changed are re-read.
+
+Filters are evaluated by value groups: the rows of a field are grouped by their
+distinct values (a field like ``optimizer`` has a handful), the filter's leaf is
+evaluated once per distinct value with the filter language's own ``matches``,
+and the rows of the values that pass are set in a boolean mask. So ``--filter``
+and implied constraints keep exactly the semantics of filterlang/values, at the
+cost of one leaf evaluation per distinct value instead of per card.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import numpy as np
+
+from ..store import Store
+from .filterlang import And, Expr, Not, Or
+from .values import CARD_ATTRS, FIELDS
+
+# Every field a filter or constraint can name (canonical names).
+COLUMNS: tuple[str, ...] = tuple(FIELDS)
+# Values that say "the extractor could not tell": a card holding them does not
+# contradict a constraint on the field.
+UNKNOWN: tuple[Any, ...] = ("other", ["other"])
+
+
+def _key(value: Any) -> Any:
+    """A hashable group key that keeps 1, 1.0 and True apart."""
+    if isinstance(value, list):
+        return ("list", tuple(_key(v) for v in value))
+    return (type(value).__name__, value)
+
+
+class FieldTable:
+    """Slots of (row id, vector label, field values), refreshed from the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._generation = -1
+        self.rowids: list[int] = []
+        self.labels: list[int | None] = []
+        self._updated: list[float] = []
+        self._cols: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+        self._slot: dict[int, int] = {}  # row id -> slot
+        self._by_label: dict[int, int] = {}  # vector label -> slot
+        self.alive = np.zeros(0, dtype=bool)
+        self._groups: dict[str, dict[Any, tuple[Any, np.ndarray]]] = {}
+
+    def __len__(self) -> int:
+        return int(self.alive.sum())
+
+    # ------------------------------------------------------------ refresh
+
+    def refresh(self) -> None:
+        """Catch up with the store: re-read changed rows, drop deleted ones."""
+        gen = self.store.generation
+        if gen == self._generation:
+            return
+        with self._lock:
+            gen = self.store.generation
+            if gen == self._generation:
+                return
+            # A cheap scan of (id, updated): only changed rows have their JSON parsed.
+            # Store has no public "what changed" query; this read-only scan goes
+            # through its connection under its lock (see the report to the lead).
+            with self.store._lock:
+                rows = self.store.db.execute("SELECT id, updated, vec_label FROM cards").fetchall()
+            meta = {rid: (upd, label) for rid, upd, label in rows}
+            changed: list[int] = []
+            for rid, (upd, _label) in meta.items():
+                slot = self._slot.get(rid)
+                if slot is None or self._updated[slot] != upd:
+                    changed.append(rid)
+            alive = np.zeros(len(self.rowids) + len(changed), dtype=bool)
+            alive[: len(self.alive)] = self.alive
+            for rid in [r for r in self._slot if r not in meta]:
+                slot = self._slot.pop(rid)
+                alive[slot] = False
+                self._by_label.pop(self.labels[slot], None)
+            for start in range(0, len(changed), 2000):
+                chunk = changed[start : start + 2000]
+                marks = ",".join("?" * len(chunk))
+                with self.store._lock:
+                    docs = self.store.db.execute(
+                        f"SELECT id, card_json FROM cards WHERE id IN ({marks})", chunk
+                    ).fetchall()
+                for rid, doc in docs:
+                    alive[self._put(rid, _values(json.loads(doc)), *meta[rid])] = True
+            self.alive = alive[: len(self.rowids)]
+            self._groups.clear()
+            self._generation = gen
+            if len(self.rowids) > 1000 and len(self) < len(self.rowids) // 2:
+                self._compact()
+
+    def _put(self, rid: int, values: dict[str, Any], updated: float, label: int | None) -> int:
+        slot = self._slot.get(rid)
+        if slot is None:
+            slot = len(self.rowids)
+            self._slot[rid] = slot
+            self.rowids.append(rid)
+            self.labels.append(None)
+            self._updated.append(0.0)
+            for c in COLUMNS:
+                self._cols[c].append(None)
+        old = self.labels[slot]
+        if old is not None and self._by_label.get(old) == slot:
+            del self._by_label[old]
+        self.labels[slot] = label
+        if label is not None:
+            self._by_label[label] = slot
+        self._updated[slot] = updated
+        for c in COLUMNS:
+            self._cols[c][slot] = values.get(c)
+        return slot
+
+    def _compact(self) -> None:
+        keep = np.flatnonzero(self.alive)
+        self.rowids = [self.rowids[i] for i in keep]
+        self.labels = [self.labels[i] for i in keep]
+        self._updated = [self._updated[i] for i in keep]
+        self._cols = {c: [col[i] for i in keep] for c, col in self._cols.items()}
+        self._slot = {rid: i for i, rid in enumerate(self.rowids)}
+        self._by_label = {lb: i for i, lb in enumerate(self.labels) if lb is not None}
+        self.alive = np.ones(len(keep), dtype=bool)
+
+    # ------------------------------------------------------------ lookups
+
+    def slot_of(self, rowid: int) -> int | None:
+        return self._slot.get(rowid)
+
+    def slot_of_label(self, label: int) -> int | None:
+        return self._by_label.get(label)
+
+    def value(self, slot: int, field: str) -> Any:
+        return self._cols[field][slot]
+
+    def getter(self, slot: int) -> Any:
+        cols = self._cols
+        return lambda name: cols[name][slot]
+
+    def _groups_of(self, field: str) -> dict[Any, tuple[Any, np.ndarray]]:
+        groups = self._groups.get(field)
+        if groups is None:
+            slots: dict[Any, list[int]] = {}
+            values: dict[Any, Any] = {}
+            for i, v in enumerate(self._cols[field]):
+                k = _key(v)
+                slots.setdefault(k, []).append(i)
+                values.setdefault(k, v)
+            groups = {k: (values[k], np.array(s, dtype=np.int64)) for k, s in slots.items()}
+            self._groups[field] = groups
+        return groups
+
+    def mask(self, expr: Expr) -> np.ndarray:
+        """Slots (alive or not) whose values satisfy ``expr``, exactly as ``expr.matches``."""
+        n = len(self.rowids)
+        if isinstance(expr, And):
+            out = np.ones(n, dtype=bool)
+            for item in expr.items:
+                out &= self.mask(item)
+            return out
+        if isinstance(expr, Or):
+            out = np.zeros(n, dtype=bool)
+            for item in expr.items:
+                out |= self.mask(item)
+            return out
+        if isinstance(expr, Not):
+            return ~self.mask(expr.item)
+        (field,) = expr.fields()
+        out = np.zeros(n, dtype=bool)
+        for value, slots in self._groups_of(field).values():
+            if expr.matches(lambda _name, v=value: v):
+                out[slots] = True
+        return out
+
+    def present(self, field: str) -> np.ndarray:
+        """Slots that state a known value for ``field`` ("other" families are unknown)."""
+        n = len(self.rowids)
+        out = np.zeros(n, dtype=bool)
+        for value, slots in self._groups_of(field).values():
+            if value not in (None, "", [], *UNKNOWN):
+                out[slots] = True
+        return out
+
+
+def _values(doc: dict[str, Any]) -> dict[str, Any]:
+    """Filterable values straight from a card's JSON (what ``card_getter`` would return).
+
+    Building ModelCard objects with every provenance record costs ~10x more and
+    the table only needs values; tests check both paths agree.
+    """
+    out = {a: doc.get(a) for a in CARD_ATTRS}
+    for name, f in doc.get("fields", {}).items():
+        out[name] = f.get("value")
+    return out

@@ -1,0 +1,150 @@
+"""How a candidate is scored and whether it is shown: the ranking policy.
+
+Score = fused retrieval rank + constraint evidence:
+
+- **Fusion.** Reciprocal rank fusion of the dense (hnswlib) and lexical (FTS5
+  bm25) lists: ``sum(RRF_K / (RRF_K + rank))`` over the lists a card is in, so a
+  card ranked first in one list scores ~1.0, first in both ~2.0, and neither
+  score's scale (cosine vs bm25) dominates.
+- **Soft constraints** (vocabulary words) are grouped by field; several on one
+  list field ("unet diffusion") form one group that holds when any of them
+  does. A group that matches adds ``SOFT_MATCH``; one the card contradicts (it
+  states a value and it is not the asked one) adds ``SOFT_MISMATCH``; a card
+  without the field is neutral.
+- **Hard constraints** and ``--filter`` never reach this module's scoring: rows
+  failing them are removed before retrieval (exact masks over all cards).
+
+Relevance (the floor). A row is shown when it is evidence of what was asked:
+it satisfies more constraint groups than it contradicts, or it passed an exact
+filter, or - when it is neutral on every constraint - it contains every content
+word of the question (FTS5 AND query) or is close in meaning (dense distance at
+most ``DENSE_FLOOR``, or ``LEXICAL_DENSE_FLOOR`` when some words also hit).
+Other rows are counted in ``hidden`` and shown only with ``all``. The floors
+were set from MiniLM distances on the demo and test corpora (docs/search.md).
+
+Comparison sides are strict: cards contradicting a side's constraint never
+reach scoring (rank.py masks them), and a row is shown only when it satisfies
+every constraint of the side, or all but missing ones while being close in
+meaning (``DENSE_FLOOR``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .reading import Constraint
+
+RRF_K = 60.0
+SOFT_MATCH = 0.5
+SOFT_MISMATCH = -0.5
+# all-MiniLM-L6-v2 cosine distances between a question and a card's text:
+# the right card ~0.35-0.55, related ones ~0.5-0.65, unrelated 0.7-0.95.
+DENSE_FLOOR = 0.55
+LEXICAL_DENSE_FLOOR = 0.62
+
+
+@dataclass
+class Group:
+    """Soft constraints on one field; holds when any of them does."""
+
+    field: str
+    constraints: list[Constraint]
+    match: np.ndarray  # per slot: the card's value satisfies the group
+    present: np.ndarray  # per slot: the card states the field
+
+    @property
+    def source(self) -> str:
+        return " / ".join(c.source for c in self.constraints)
+
+
+@dataclass
+class Evidence:
+    """Where a candidate came from in each retrieval list."""
+
+    dense_rank: int | None = None
+    distance: float = -1.0
+    lex_rank: int | None = None
+    bm25: float = 0.0
+    lex_all: bool = False  # the card contains every content word of the question
+
+
+@dataclass
+class Judged:
+    slot: int
+    score: float
+    relevant: bool
+    distance: float
+    bm25: float
+    matched: int = 0
+    contradicted: int = 0
+    why: list[str] = field(default_factory=list)
+
+
+def fused(ev: Evidence) -> float:
+    """Reciprocal rank fusion, scaled so rank 1 in one list is ~1.0."""
+    s = 0.0
+    if ev.dense_rank is not None:
+        s += RRF_K / (RRF_K + ev.dense_rank + 1)
+    if ev.lex_rank is not None:
+        s += RRF_K / (RRF_K + ev.lex_rank + 1)
+    return s
+
+
+def judge(
+    slot: int,
+    ev: Evidence,
+    groups: list[Group],
+    value_of: object,
+    *,
+    exact: list[str],
+    explain: bool,
+    strict: bool = False,
+) -> Judged:
+    """Score one candidate; ``exact`` names the hard constraints it passed."""
+    score = fused(ev)
+    why: list[str] = []
+    if explain:
+        if ev.dense_rank is not None or ev.distance >= 0:
+            where = f"#{ev.dense_rank + 1} " if ev.dense_rank is not None else ""
+            why.append(f"dense {where}cosine distance {ev.distance:.3f}")
+        if ev.lex_rank is not None:
+            why.append(f"lexical #{ev.lex_rank + 1} bm25 {ev.bm25:.2f}")
+        why.append(f"fused (RRF k={RRF_K:g}) {score:.3f}")
+    matched = contradicted = 0
+    for g in groups:
+        if g.match[slot]:
+            matched += 1
+            score += SOFT_MATCH
+            if explain:
+                why.append(f"+{SOFT_MATCH:g} {g.field} matches {g.source!r}")
+        elif g.present[slot]:
+            contradicted += 1
+            score += SOFT_MISMATCH
+            if explain:
+                got = value_of(g.field)  # type: ignore[operator]
+                why.append(f"{SOFT_MISMATCH:g} {g.field} is {got!r}, not {g.source!r}")
+    if explain:
+        why += [f"passes {e}" for e in exact]
+    if strict and groups:
+        close = 0 <= ev.distance <= DENSE_FLOOR
+        relevant = not contradicted and (matched == len(groups) or (matched > 0 and close))
+        reason = f"{matched} of {len(groups)} side constraints match"
+    elif matched or contradicted:
+        relevant = matched > contradicted
+        reason = f"{matched} of {len(groups)} constraints match, {contradicted} contradicted"
+    elif exact:
+        relevant, reason = True, "passes the exact conditions"
+    elif ev.lex_all:
+        relevant, reason = True, "contains every word of the question"
+    elif ev.distance >= 0:
+        floor = LEXICAL_DENSE_FLOOR if ev.lex_rank is not None else DENSE_FLOOR
+        relevant = ev.distance <= floor
+        reason = f"distance {ev.distance:.3f} {'<=' if relevant else '>'} floor {floor:g}"
+    else:
+        # No vectors (model still loading): the lexical hit is all the evidence.
+        relevant, reason = ev.lex_rank is not None, "lexical match only"
+    if explain:
+        why.append(("shown: " if relevant else "below the relevance floor: ") + reason)
+    return Judged(slot, score, relevant, ev.distance, ev.bm25, matched, contradicted, why)

@@ -1,0 +1,232 @@
+"""Ranking logic on a real Store + VectorIndex with the deterministic "hash" embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from msqd import embed
+from msqd.card import Field, ModelCard
+from msqd.cardtext import embedding_text, lexical_text
+from msqd.errors import InvalidRequest
+from msqd.search.rank import SearchEngine, fts_query
+from msqd.store import Store
+from msqd.vindex import VectorIndex
+
+CARDS = [
+    # model id, arch, dataset, optimizer, lr, epochs, description
+    (
+        "cifar-ddpm/train",
+        ["diffusion", "unet"],
+        "CIFAR-10",
+        "Adam",
+        2e-4,
+        200,
+        "DDPM diffusion model with a U-Net trained on CIFAR-10",
+    ),
+    (
+        "cifar-catdog/ddpm",
+        ["diffusion", "unet"],
+        "CIFAR-10 (cat, dog)",
+        "Adam",
+        2e-4,
+        100,
+        "DDPM diffusion model on the cat and dog classes of CIFAR-10",
+    ),
+    (
+        "mnist-diffusion/train",
+        ["diffusion", "unet"],
+        "MNIST",
+        "Adam",
+        1e-3,
+        20,
+        "Tiny diffusion model on MNIST digits",
+    ),
+    (
+        "fashion/ddpm",
+        ["diffusion"],
+        "Fashion-MNIST",
+        "Adam",
+        2e-4,
+        15,
+        "DDPM diffusion model on Fashion-MNIST clothes",
+    ),
+    (
+        "vae-mnist/vae",
+        ["vae"],
+        "MNIST",
+        "Adam",
+        1e-3,
+        10,
+        "Variational autoencoder on MNIST digits",
+    ),
+    (
+        "cifar-cnn/train",
+        ["cnn-classifier"],
+        "CIFAR-10",
+        "SGD",
+        0.05,
+        30,
+        "CNN classifier for CIFAR-10 with SGD and momentum",
+    ),
+    (
+        "pets/finetune",
+        ["resnet"],
+        "Oxford-IIIT Pets",
+        "SGD",
+        0.01,
+        15,
+        "ResNet-50 fine-tune on Oxford pets",
+    ),
+    (
+        "rl/dqn",
+        ["reinforcement-learning"],
+        "CartPole",
+        "RMSprop",
+        2.5e-4,
+        500,
+        "DQN agent with a replay buffer and a target network for CartPole",
+    ),
+]
+
+
+def _card(mid: str, arch: list[str], ds: str, opt: str, lr: float, ep: int, desc: str) -> ModelCard:
+    card = ModelCard(
+        model_id=mid,
+        path=f"/x/{mid}.py",
+        sha256=mid,
+        description=desc,
+        project=mid.split("/")[0],
+        modified=1.7e9,
+    )
+    card.fields = {
+        "arch_family": Field(arch),
+        "dataset": Field(ds),
+        "optimizer": Field(opt),
+        "learning_rate": Field(lr),
+        "epochs": Field(ep),
+        "framework": Field(["pytorch"]),
+    }
+    return card
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[SearchEngine]:
+    store = Store(tmp_path / "db.sqlite3")
+    store.open()
+    emb = embed.create("hash")
+    index = VectorIndex(emb.dim)
+    for row in CARDS:
+        card = _card(*row)
+        vec = emb.embed([embedding_text(card)])[0]
+        up = store.upsert(
+            card,
+            root="/x",
+            mtime=0.0,
+            embed_text=embedding_text(card),
+            lexical_text=lexical_text(card),
+            vector=vec,
+            model=emb.name,
+        )
+        assert up.vec_label is not None
+        index.add([up.vec_label], vec.reshape(1, -1))
+    yield SearchEngine(store, lambda: index, lambda: emb)
+    store.close()
+
+
+def ids(hits: list) -> list[str]:
+    return [h.card.model_id for h in hits]
+
+
+def test_comparison_sides_are_strict_and_count_full_matches(engine: SearchEngine) -> None:
+    out = engine.search("diffusion cifar vs mnist", per_side=5)
+    cifar, mnist = out.sides
+    assert set(ids(cifar.hits)) == {"cifar-ddpm/train", "cifar-catdog/ddpm"}
+    assert cifar.matched == 2
+    # Fashion-MNIST is another data set, the VAE another architecture.
+    assert ids(mnist.hits) == ["mnist-diffusion/train"]
+    assert mnist.matched == 1
+
+
+def test_mnist_family_means_the_family(engine: SearchEngine) -> None:
+    out = engine.search("diffusion on the mnist family vs cifar", per_side=5)
+    assert set(ids(out.sides[0].hits)) == {"mnist-diffusion/train", "fashion/ddpm"}
+    assert out.sides[0].matched == 2
+
+
+def test_hard_constraints_are_exact(engine: SearchEngine) -> None:
+    out = engine.search("which of my models used SGD with lr above 0.01?")
+    assert ids(out.hits) == ["cifar-cnn/train"]  # pets has lr = 0.01, not above
+
+
+def test_constraint_only_question_scans_every_card(engine: SearchEngine) -> None:
+    out = engine.search("more than 100 epochs")
+    assert set(ids(out.hits)) == {"cifar-ddpm/train", "rl/dqn"}
+
+
+def test_explicit_filter_applies_and_bad_filter_points_at_token(engine: SearchEngine) -> None:
+    out = engine.search("diffusion", filter_text="dataset = cifar10")
+    assert set(ids(out.hits)) == {"cifar-ddpm/train", "cifar-catdog/ddpm"}
+    with pytest.raises(InvalidRequest, match="column"):
+        engine.search("diffusion", filter_text="lr >> 1")
+
+
+def test_no_right_answer_says_so_instead_of_padding(engine: SearchEngine) -> None:
+    out = engine.search("diffusion on ImageNet with TPUs")
+    assert out.hits == []
+    assert out.hidden > 0
+    assert "nothing in the index matches" in out.notice
+    assert engine.search("diffusion on ImageNet with TPUs", show_all=True).hits
+
+
+def test_contradicting_rows_rank_below_matching_ones(engine: SearchEngine) -> None:
+    out = engine.search("diffusion mnist", show_all=True, limit=20)
+    order = ids(out.hits)
+    assert order[0] == "mnist-diffusion/train"
+    assert order.index("mnist-diffusion/train") < order.index("fashion/ddpm")
+
+
+def test_explain_names_retrieval_and_constraints(engine: SearchEngine) -> None:
+    hit = engine.search("diffusion cifar", explain=True).hits[0]
+    text = "\n".join(hit.explain)
+    assert "cosine distance" in text
+    assert "lexical" in text
+    assert "arch_family matches" in text and "dataset matches" in text
+    assert hit.distance >= 0
+
+
+def test_field_table_follows_updates_and_deletes(engine: SearchEngine) -> None:
+    assert ids(engine.search("more than 300 epochs").hits) == ["rl/dqn"]
+    card = _card("rl/dqn", ["reinforcement-learning"], "CartPole", "RMSprop", 2.5e-4, 50, "DQN")
+    engine.store.upsert(
+        card, root="/x", mtime=1.0, embed_text="DQN", lexical_text="DQN", vector=None, model="hash"
+    )
+    assert engine.search("more than 300 epochs").hits == []
+    engine.store.delete_paths(["/x/cifar-ddpm/train.py"])
+    assert ids(engine.search("more than 100 epochs").hits) == []
+
+
+def test_lexical_only_when_no_vectors(tmp_path: Path, engine: SearchEngine) -> None:
+    lexical = SearchEngine(engine.store, lambda: None, lambda: None)
+    out = lexical.search("replay buffer")
+    assert ids(out.hits) == ["rl/dqn"]
+    assert out.dense is False
+
+
+def test_fts_query_drops_stopwords_and_quotes_terms() -> None:
+    assert fts_query("which of my models used a U-Net") == '"net"*'
+    assert fts_query("replay buffer", every=True) == '"replay"* AND "buffer"*'
+
+
+def test_field_table_values_equal_card_getter(engine: SearchEngine) -> None:
+    from msqd.search.values import FIELDS, card_getter
+
+    engine.table.refresh()
+    for rid, card in engine.store.iter_cards():
+        slot = engine.table.slot_of(rid)
+        assert slot is not None
+        get = card_getter(card)
+        for name in FIELDS:
+            assert engine.table.value(slot, name) == get(name), name
