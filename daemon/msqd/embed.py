@@ -10,6 +10,7 @@ registered too: unit tests of ranking logic use it through this same registry.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -22,6 +23,8 @@ from typing import Protocol
 import numpy as np
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# Texts per model call when embedding a batch (see SentenceTransformerEmbedder.embed).
+CHUNK = 8
 
 
 class Embedder(Protocol):
@@ -108,10 +111,21 @@ class SentenceTransformerEmbedder:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         from sentence_transformers import SentenceTransformer
 
+        with contextlib.suppress(ImportError, AttributeError):
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        dim = self._model.get_sentence_embedding_dimension()
+        # Renamed in sentence-transformers 6; keep working with both.
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        dim = get_dim()
         if dim is None:  # pragma: no cover
             raise EmbedderError(f"{name}: model does not report its dimension")
         self.dim = int(dim)
@@ -121,12 +135,35 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) == 1:
+            return self._embed_one(texts[0])
+        # Batches go in chunks so a query waiting for the model is never stuck
+        # behind a whole indexing batch.
+        parts = []
+        for i in range(0, len(texts), CHUNK):
+            with self._lock:
+                parts.append(self._encode(texts[i : i + CHUNK]))
+        return np.asarray(np.vstack(parts), dtype=np.float32)
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        import torch
+
         with self._lock:
-            vecs = self._model.encode(
-                texts,
-                batch_size=32,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
-        return np.asarray(vecs, dtype=np.float32)
+            # One query is latency-bound: a single thread avoids contention with
+            # whatever else runs on a 2-core laptop; batches use every core.
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                vec = self._encode([text])
+            finally:
+                torch.set_num_threads(threads)
+        return np.asarray(vec, dtype=np.float32)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(
+            texts,
+            batch_size=32,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
