@@ -119,7 +119,8 @@ class TestRealModel:
         _check_all(text, cf.facts)
         assert 0 < summary.generated_tokens <= 120
         assert summary.first_token_ms > 0 and summary.tokens_per_second > 0
-        assert summary.kept + summary.dropped >= 1
+        # A run of 120 tokens can end mid-sentence: that fragment is `truncated`.
+        assert summary.kept + summary.dropped >= 1 or summary.truncated
         # Kept sentences come out as several pieces, i.e. incrementally.
         if summary.kept:
             assert len(tokens) > summary.kept
