@@ -1,0 +1,13 @@
+"""Static analysis of training scripts: source file -> :class:`~msqd.card.ModelCard`.
+
+The extractor reads the syntax tree and resolves values the way Python would; it
+never imports or executes the code it reads.
+"""
+
+from __future__ import annotations
+
+from .core import extract_file, extract_source
+from .describe import describe
+from .ids import model_id_for
+
+__all__ = ["describe", "extract_file", "extract_source", "model_id_for"]

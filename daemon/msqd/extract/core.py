@@ -1,0 +1,339 @@
+"""Putting the extractors together: source text -> ModelCard, file -> ModelCard.
+
+Neither entry point raises for bad input (only KeyboardInterrupt/SystemExit pass
+through); every problem becomes a card status and message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Callable
+
+from ..card import Component, Field, ModelCard
+from . import components as comp_mod
+from . import data, device, diffusion, family, hyper, training
+from .describe import describe
+from .ids import created_time, model_id_for, project_for
+from .index import Index, build
+from .resolve import Resolver
+from .source import Source, decode, notebook_source, parse, token_facts
+
+DEFAULT_MAX_BYTES = 2_000_000
+
+
+def _set(card: ModelCard, name: str, f: Field | None) -> None:
+    if f is not None and f.value is not None and f.value != []:
+        card.fields[name] = f
+
+
+def _guard(card: ModelCard, what: str, fn: Callable[[], None]) -> None:
+    """Run one extractor; a bug or pathological input costs that fact, not the card."""
+    try:
+        fn()
+    except (RecursionError, MemoryError):
+        card.status = "partial"
+        card.message = _join(card.message, f"{what}: code too deeply nested")
+    except Exception as exc:  # a broken extractor must never lose the whole card
+        card.status = "partial"
+        card.message = _join(card.message, f"{what}: {exc.__class__.__name__}: {exc}"[:200])
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a else b
+
+
+def _facts(
+    card: ModelCard, ix: Index, r: Resolver, base_dir: str | None, project_dir: str | None
+) -> None:
+    comps: list[Component] = []
+    evidence: list[family.Evidence] = []
+
+    def framework() -> None:
+        _set(card, "framework", family.framework_field(ix.import_lines))
+
+    def model() -> None:
+        comps.extend(comp_mod.components(ix, r))
+        comps.extend(comp_mod.sequential_components(ix))
+        own = {c.name for c in comps}
+        for path, _mod, names in comp_mod.sibling_modules(ix, base_dir, project_dir):
+            sib = _sibling_index(path)
+            if sib is None:
+                continue
+            sr = Resolver(sib, os.path.dirname(path))
+            sib_comps = comp_mod.components(sib, sr, file=path)
+            wanted = set(names) if names is not None else {c.name for c in sib_comps}
+            # Also what the imported classes use, transitively.
+            by_name = {c.name: c for c in sib_comps}
+            todo = [n for n in wanted if n in by_name]
+            while todo:
+                for u in by_name[todo.pop()].uses:
+                    if u in by_name and u not in wanted:
+                        wanted.add(u)
+                        todo.append(u)
+            for c in sib_comps:
+                if c.name in wanted and c.name not in own:
+                    comps.append(c)
+                    own.add(c.name)
+            evidence.extend(
+                family.family_evidence(sib, [c for c in sib_comps if c.name in wanted], path)
+            )
+        # Classes from siblings count as "own" in the uses of this file's classes.
+        local = comp_mod.components(ix, r, extra_names=own)
+        by = {c.name: c for c in local}
+        for c in comps:
+            if c.file is None and c.name in by:
+                c.uses = by[c.name].uses
+        card.components = comps
+
+    _guard(card, "framework", framework)
+    _guard(card, "components", model)
+
+    def arch() -> None:
+        evidence.extend(family.family_evidence(ix, [c for c in comps if c.file is None]))
+        has_model = bool(comps) or "framework" in card.fields
+        _set(card, "arch_family", family.family_field(evidence, comps, has_model))
+        fams = card.fields.get("arch_family")
+        fam_list = [str(x) for x in fams.value] if fams and isinstance(fams.value, list) else []
+        _set(card, "conditional", family.conditional_field(ix, fam_list))
+        if {"diffusion", "latent-diffusion"} & set(fam_list):
+            _set(card, "timesteps", diffusion.timesteps_field(ix, r))
+            _set(card, "beta_schedule", diffusion.beta_schedule_field(ix, r))
+
+    _guard(card, "architecture", arch)
+
+    def opt() -> None:
+        for k, f in hyper.optimizer_fields(ix, r).items():
+            _set(card, k, f)
+
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("dataset", lambda: _set(card, "dataset", data.dataset_field(ix, r))),
+        ("image_size", lambda: _set(card, "image_size", data.image_size_field(ix, r))),
+        ("batch_size", lambda: _set(card, "batch_size", hyper.batch_field(ix, r))),
+        ("optimizer", opt),
+        ("epochs", lambda: _set(card, "epochs", hyper.epochs_field(ix, r))),
+        ("loss", lambda: _set(card, "loss", training.loss_field(ix, r))),
+        ("seed", lambda: _set(card, "seed", training.seed_field(ix, r))),
+        ("mixed_precision", lambda: _set(card, "mixed_precision", training.precision_field(ix, r))),
+        ("device", lambda: _set(card, "device", device.device_field(ix, r))),
+    ]
+    for what, fn in steps:
+        _guard(card, what, fn)
+
+
+_sibling_cache: dict[tuple[str, float, int], Index | None] = {}
+
+
+def _sibling_index(path: str) -> Index | None:
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > comp_mod.MAX_SIBLING_BYTES:
+            return None
+        key = (path, st.st_mtime, st.st_size)
+        if key in _sibling_cache:
+            return _sibling_cache[key]
+        with open(path, "rb") as fh:
+            raw = fh.read(comp_mod.MAX_SIBLING_BYTES + 1)
+        text, _ = decode(raw)
+        tree, _problems = parse(text)
+        ix = build(tree) if tree is not None else None
+    except (OSError, RecursionError, MemoryError, ValueError):
+        return None
+    if len(_sibling_cache) > 512:
+        _sibling_cache.clear()
+    _sibling_cache[key] = ix
+    return ix
+
+
+def _order(card: ModelCard) -> None:
+    from ..card import FIELD_NAMES
+
+    card.fields = {k: card.fields[k] for k in FIELD_NAMES if k in card.fields} | {
+        k: v for k, v in card.fields.items() if k not in FIELD_NAMES
+    }
+
+
+def _map_cells(card: ModelCard, src: Source) -> None:
+    if src.line_map is None:
+        return
+
+    def fix(f: Field) -> None:
+        if f.file is None:
+            f.cell, f.line = src.where(f.line)
+        for a in f.alternatives:
+            fix(a)
+
+    for f in card.fields.values():
+        fix(f)
+    for c in card.components:
+        if c.file is None:
+            c.cell, c.line = src.where(c.line)
+
+
+def extract_source(
+    text: str,
+    path: str = "<memory>",
+    language: str = "py",
+    *,
+    base_dir: str | None = None,
+    project_dir: str | None = None,
+) -> ModelCard:
+    """Extract a card from source text (no filesystem metadata). Never raises.
+
+    ``base_dir`` is the folder sibling modules and config files are looked up in;
+    None disables following other files.
+    """
+    mid = "" if path == "<memory>" else model_id_for(path, None)
+    card = ModelCard(model_id=mid, path=path, language=language, project=mid.split("/")[0])
+    try:
+        _extract_into(card, text, language, base_dir, project_dir)
+    except (RecursionError, MemoryError):
+        card.status = "partial"
+        card.message = _join(card.message, "code too deeply nested to analyse")
+    except Exception as exc:  # last line of defence: a card, never an exception
+        card.status = "error"
+        card.message = _join(card.message, f"internal error: {exc.__class__.__name__}: {exc}"[:200])
+    return card
+
+
+def _extract_into(
+    card: ModelCard, text: str, language: str, base_dir: str | None, project_dir: str | None
+) -> None:
+    src = notebook_source(text) if language == "ipynb" else Source(text)
+    if src.status != "ok":
+        card.status = "partial" if src.status == "partial" else "error"
+        card.message = "; ".join(src.messages)
+        if card.status == "error":
+            return
+    if not src.text.strip():
+        card.message = card.message or "empty file"
+        card.description = describe(card)
+        return
+    tree, problems = parse(src.text)
+    if problems:
+        card.status = "partial"
+        card.message = _join(card.message, problems[0])
+    if tree is None:
+        _token_fallback(card, src.text)
+        card.description = describe(card)
+        return
+    ix = build(tree)
+    r = Resolver(ix, base_dir)
+    _facts(card, ix, r, base_dir, project_dir)
+    _order(card)
+    _map_cells(card, src)
+    card.description = describe(card, ix.docstring)
+
+
+def _token_fallback(card: ModelCard, text: str) -> None:
+    imports, strings, _consts = token_facts(text)
+    _set(card, "framework", family.framework_field(imports))
+    for s, line in strings:
+        hit = data._from_string(s) if s.startswith(("http", ".", "/")) or len(s) < 40 else None
+        if hit:
+            card.fields["dataset"] = Field(hit, line, "literal", "string literal")
+            break
+
+
+def extract_file(
+    path: str | os.PathLike[str],
+    root: str | os.PathLike[str] | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    first_seen: float | None = None,
+) -> ModelCard:
+    """Extract the card of one script or notebook. Never raises for bad input."""
+    p = os.path.abspath(os.fspath(path))
+    card = ModelCard(
+        model_id=model_id_for(p, root),
+        path=p,
+        language="ipynb" if p.endswith(".ipynb") else "py",
+        project=project_for(p, root),
+    )
+    try:
+        _read_into(card, p, root, max_bytes, first_seen)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        card.status = "error"
+        card.message = f"internal error: {exc.__class__.__name__}: {exc}"[:200]
+    return card
+
+
+def _fail(card: ModelCard, status: str, message: str) -> None:
+    card.status = status  # type: ignore[assignment]
+    card.message = message
+    card.description = ""
+
+
+def _read_into(
+    card: ModelCard,
+    p: str,
+    root: str | os.PathLike[str] | None,
+    max_bytes: int,
+    first_seen: float | None,
+) -> None:
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        exists = os.path.lexists(p)
+        return _fail(card, "error", "file vanished while reading" if exists else "file not found")
+    except PermissionError:
+        return _fail(card, "error", "permission denied")
+    except OSError as exc:
+        return _fail(card, "error", f"cannot stat file: {exc.strerror or exc}")
+    card.size, card.modified = st.st_size, st.st_mtime
+    if stat.S_ISDIR(st.st_mode):
+        return _fail(card, "skipped", "is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        return _fail(card, "skipped", "not a regular file")
+    card.created, card.created_source = created_time(p, st, first_seen)
+    if st.st_size > max_bytes:
+        return _fail(card, "skipped", f"file too large ({st.st_size} bytes > {max_bytes})")
+    try:
+        # O_NONBLOCK: if the path was swapped for a FIFO after stat, open must not block.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return _fail(card, "error", "file vanished while reading")
+    except PermissionError:
+        return _fail(card, "error", "permission denied")
+    except OSError as exc:
+        return _fail(card, "error", f"cannot open file: {exc.strerror or exc}")
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return _fail(card, "skipped", "not a regular file")
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return _fail(card, "error", f"read failed: {exc.strerror or exc}")
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(raw) > max_bytes:
+        return _fail(card, "skipped", f"file too large (> {max_bytes} bytes)")
+    card.size = len(raw)
+    card.sha256 = hashlib.sha256(raw).hexdigest()
+    if b"\x00" in raw:
+        return _fail(card, "skipped", "binary file")
+    if card.language == "ipynb":
+        text, problems = raw.decode("utf-8", errors="replace"), []
+    else:
+        text, problems = decode(raw)
+    base_dir = os.path.dirname(p)
+    project_dir = None
+    if root is not None:
+        r = os.path.abspath(os.fspath(root))
+        cand = os.path.join(r, card.project)
+        project_dir = cand if p.startswith(cand + os.sep) else r
+    inner = extract_source(text, p, card.language, base_dir=base_dir, project_dir=project_dir)
+    card.status, card.message = inner.status, inner.message
+    card.fields, card.components, card.description = (
+        inner.fields,
+        inner.components,
+        inner.description,
+    )
+    if problems:
+        card.status = "partial" if card.status == "ok" else card.status
+        card.message = _join("; ".join(problems), card.message)

@@ -1,0 +1,284 @@
+"""Datasets (canonical names, class subsets) and image size."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..card import Field
+from ..vocab import DATASET_CLASSES, canonical_dataset
+from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
+from .hyper import named_value
+from .index import CallSite, Index
+from .resolve import Resolver, Val
+
+# Calls whose first string argument names a dataset (HF hub id, tfds name, gym env id).
+_NAMED_LOADERS = {
+    "load_dataset",
+    "load",
+    "make",
+    "builder",
+    "load_from_disk",
+    "make_vec_env",
+    "make_atari_env",
+}
+_FOLDER_LOADERS = {
+    "ImageFolder",
+    "DatasetFolder",
+    "image_dataset_from_directory",
+    "flow_from_directory",
+    "read_csv",
+    "load_files",
+    "open",
+    "loadtxt",
+    "read_text",
+    "urlretrieve",
+    "download_url",
+}
+_SPLIT = re.compile(r"[/\\:]")
+_TARGETISH = re.compile(r"target|label|(^|\W)y(_\w+)?($|\W)|class", re.I)
+
+
+def _canon(word: str) -> str | None:
+    w = word.strip().lower()
+    if not w or len(w) > 120:
+        return None
+    hit = canonical_dataset(w)
+    if hit:
+        return hit
+    for variant in (
+        w.replace("_", "-"),
+        w.replace("-", ""),
+        w.replace("_", ""),
+        re.sub(r"-v\d+$", "", w),
+        re.sub(r"^load_|^fetch_", "", w),
+    ):
+        hit = canonical_dataset(variant)
+        if hit:
+            return hit
+    return None
+
+
+def _from_string(s: str) -> str | None:
+    hit = _canon(s)
+    if hit:
+        return hit
+    parts = [p for p in _SPLIT.split(s) if p and p not in (".", "..", "data", "datasets")]
+    for p in reversed(parts):
+        hit = _canon(p) or _canon(p.rsplit(".", 1)[0])
+        if hit:
+            return hit
+    return None
+
+
+def _site_dataset(cs: CallSite, r: Resolver) -> tuple[str, Val | None] | None:
+    """(canonical name, provenance of the string it came from) for one call."""
+    name = cs.name
+    if name.startswith(("torchvision.datasets", "torchvision.datasets.", "datasets.")) or (
+        ".datasets." in name and cs.last[:1].isupper()
+    ):
+        hit = _canon(cs.last)
+        if hit:
+            return hit, None
+    if ".datasets." in name and cs.last == "load_data":
+        hit = _canon(name.split(".")[-2])
+        if hit:
+            return hit, None
+    if cs.last.startswith(("load_", "fetch_")) and "sklearn" in name:
+        hit = _canon(cs.last)
+        if hit:
+            return hit, None
+    if cs.last == "load" and not name.startswith(("tfds", "tensorflow_datasets")):
+        return None
+    if cs.last == "make" and not name.startswith(("gym", "gymnasium")):
+        return None
+    if cs.last in _NAMED_LOADERS or cs.last in _FOLDER_LOADERS:
+        v = resolve_at(r, cs, arg_or_kw(cs.node, 0, "path", "name", "directory", "root", "id"))
+        if v is not None and isinstance(v.value, str):
+            hit = _from_string(v.value)
+            if hit:
+                return hit, v
+    if cs.last[:1].isupper() and cs.name.startswith("torchvision"):
+        return None
+    return None
+
+
+def dataset_field(ix: Index, r: Resolver) -> Field | None:
+    found: list[tuple[str, Field]] = []
+    for cs in ix.calls:
+        hit = _site_dataset(cs, r)
+        if hit is None:
+            continue
+        canon, v = hit
+        if v is not None and v.how != "literal":
+            f = Field(canon, v.line, v.how, v.detail, file=v.file)
+        else:
+            f = Field(canon, cs.node.lineno, "literal", cs.raw)
+        found.append((canon, f))
+    if not found:
+        for s, line in ix.strings:
+            if s.startswith(("http://", "https://")):
+                hit2 = _from_string(s)
+                if hit2:
+                    found.append((hit2, Field(hit2, line, "literal", "download URL")))
+    if not found:
+        return None
+    main_name = found[0][0]
+    # A dataset chosen by an option (``--dataset mnist``) decides which of several loads is main.
+    chosen = named_value(ix, r, ("dataset", "DATASET", "dataset_name", "DATASET_NAME", "data"))
+    if chosen is not None and isinstance(chosen.value, str):
+        c = _from_string(chosen.value)
+        if c and any(n == c for n, _ in found):
+            main_name = c
+    main = next(f for n, f in found if n == main_name)
+    subset = _class_subset(ix, r, main_name)
+    if subset:
+        main.value = f"{main_name} ({', '.join(subset)})"
+    others = []
+    seen = {main_name}
+    for n, f in found:
+        if n not in seen:
+            seen.add(n)
+            others.append(f)
+    return with_alternatives(main, others)
+
+
+def _int_set(v: Val | None) -> list[int] | None:
+    if v is None:
+        return None
+    x = v.value
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, int):
+        return [x]
+    if isinstance(x, list) and x and all(isinstance(i, int) and not isinstance(i, bool) for i in x):
+        return list(x)
+    return None
+
+
+def _class_subset(ix: Index, r: Resolver, dataset: str) -> list[str] | None:
+    names = DATASET_CLASSES.get(dataset)
+    if not names:
+        return None
+    labels: set[int] = set()
+    for cmp, scope in ix.compares:
+        sides = [cmp.left, *cmp.comparators]
+        if not any(isinstance(op, (ast.Eq, ast.In)) for op in cmp.ops):
+            continue
+        texts = [
+            ast.unparse(s)
+            if isinstance(s, (ast.Name, ast.Attribute, ast.Subscript, ast.Call))
+            else ""
+            for s in sides
+        ]
+        if not any(_TARGETISH.search(t) for t in texts):
+            continue
+        for s in sides:
+            got = _int_set(r.resolve(s, scope))
+            if got:
+                labels.update(got)
+    for cs in ix.calls_named("isin"):
+        if len(cs.node.args) >= 2 and _TARGETISH.search(ast.unparse(cs.node.args[0])):
+            got = _int_set(r.resolve(cs.node.args[1], cs.scope))
+            if got:
+                labels.update(got)
+    for key, binds in ix.bindings.items():
+        low = key.lower()
+        if ("class" in low or "label" in low) and (
+            "keep" in low or "select" in low or "subset" in low or "wanted" in low
+        ):
+            for b in binds:
+                got = _int_set(r.resolve(b.value, b.scope)) if b.value is not None else None
+                if got:
+                    labels.update(got)
+                elif isinstance(b.value, (ast.List, ast.Tuple)):
+                    strs = [e.value for e in b.value.elts if isinstance(e, ast.Constant)]
+                    lowered = [n.lower() for n in names]
+                    for s in strs:
+                        if isinstance(s, str) and s.lower() in lowered:
+                            labels.add(lowered.index(s.lower()))
+    labels = {i for i in labels if 0 <= i < len(names)}
+    if not labels or len(labels) >= len(names):
+        return None
+    return [names[i] for i in sorted(labels)]
+
+
+_SIZE_CALLS = {"Resize", "RandomResizedCrop", "CenterCrop", "RandomCrop", "Resizing", "resize"}
+_SIZE_KWARGS = ("image_size", "img_size", "sample_size", "resolution", "target_size")
+
+
+def _size_of(v: Val | None) -> Val | None:
+    if v is None:
+        return None
+    x = v.value
+    if isinstance(x, list) and len(x) >= 2 and all(isinstance(i, int) for i in x[:2]):
+        return Val(x[0], v.how, v.detail, v.line, v.file)
+    return number(v, int)
+
+
+def image_size_field(ix: Index, r: Resolver) -> Field | None:
+    """Priority: resize then crop inside a transform pipeline (Compose), then
+    ``img_size=``-style arguments, then resizes/crops elsewhere, then named
+    constants, then input shapes and noise tensor shapes."""
+    in_compose: set[int] = set()
+    for cs in ix.calls_named("Compose"):
+        for a in cs.node.args:
+            in_compose.update(id(n) for n in ast.walk(a))
+    groups: list[list[Val]] = [[], [], [], [], []]
+    for cs in ix.calls:
+        if cs.last in _SIZE_CALLS and (
+            cs.name.startswith(
+                ("torchvision", "transforms", "T.", "tf.", "tensorflow", "keras", "A.")
+            )
+            or cs.raw != cs.name
+            or cs.last[0].isupper()
+        ):
+            pos = 1 if cs.last == "resize" else 0
+            v = _size_of(resolve_at(r, cs, arg_or_kw(cs.node, pos, "size", "height")))
+            if v is None or v.value <= 1:
+                continue
+            crop = "Crop" in cs.last and "Resized" not in cs.last
+            inside = id(cs.node) in in_compose
+            groups[(1 if crop else 0) if inside else (4 if crop else 3)].append(v)
+        else:
+            v = _size_of(resolve_at(r, cs, kwarg(cs.node, *_SIZE_KWARGS)))
+            if v is not None and v.value > 1:
+                groups[2].append(v)
+    for group in groups:
+        if group:
+            return to_field(group[0])
+    v = _size_of(
+        named_value(
+            ix,
+            r,
+            (
+                "IMG_SIZE",
+                "IMAGE_SIZE",
+                "img_size",
+                "image_size",
+                "resolution",
+                "RESOLUTION",
+                "im_size",
+                "IMG_RES",
+            ),
+        )
+    )
+    if v is not None:
+        return to_field(v)
+    for cs in ix.calls:
+        if cs.last in ("Input", "InputLayer") or kwarg(cs.node, "input_shape") is not None:
+            v = resolve_at(r, cs, kwarg(cs.node, "shape", "input_shape"))
+            if v is not None and isinstance(v.value, list) and len(v.value) == 3:
+                dims = v.value
+                if dims[0] == dims[1] and isinstance(dims[0], int):
+                    return Field(dims[0], v.line, v.how, v.detail or "input_shape", file=v.file)
+    for cs in ix.calls_named("randn", "rand", "normal"):
+        args = cs.node.args
+        if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)):
+            args = args[0].elts
+        if len(args) == 4:
+            h = number(r.resolve(args[2], cs.scope), int)
+            w = number(r.resolve(args[3], cs.scope), int)
+            if h is not None and w is not None and h.value == w.value and h.value > 4:
+                return to_field(h)
+    return None

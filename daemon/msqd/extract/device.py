@@ -1,0 +1,158 @@
+"""Hardware the code selects: an ordered fallback chain plus "multi-gpu".
+
+Order is the order of preference in the code (``"cuda" if ... else "cpu"`` gives
+["cuda", "cpu"]). Code that never names a device (typical Keras/JAX) gets no field.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..card import Field
+from .common import kwarg, resolve_at
+from .index import Index
+from .resolve import Resolver
+
+_MULTI = {
+    "DataParallel",
+    "DistributedDataParallel",
+    "init_process_group",
+    "MirroredStrategy",
+    "MultiWorkerMirroredStrategy",
+    "pmap",
+    "DistributedSampler",
+}
+
+
+def _norm(s: str) -> str | None:
+    w = s.strip().lower().lstrip("/")
+    if w.startswith(("cuda", "gpu", "device:gpu")):
+        return "cuda"
+    if w.startswith("mps"):
+        return "mps"
+    if w.startswith(("cpu", "device:cpu")):
+        return "cpu"
+    if w.startswith("tpu"):
+        return "tpu"
+    return None
+
+
+def _checks_availability(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr == "is_available" for n in ast.walk(node))
+
+
+def _strings(node: ast.AST) -> list[tuple[int, int, str]]:
+    out = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            out.append((n.lineno, n.col_offset, n.value))
+    out.sort()
+    return out
+
+
+def device_field(ix: Index, r: Resolver) -> Field | None:
+    chain: list[str] = []
+    line: int | None = None
+    how, detail, file = "literal", "", None
+
+    def add(word: str | None, at: int) -> None:
+        nonlocal line
+        if word and word not in chain:
+            chain.append(word)
+            if line is None:
+                line = at
+
+    keys = [
+        k
+        for k in ix.bindings
+        if k.rsplit(".", 1)[-1].lower() in ("device", "dev", "_device", "torch_device")
+    ]
+    if not keys:
+        # Whatever the variable is called (appareil, dev, ...): a value chosen by an
+        # availability check is a device choice.
+        keys = [
+            k
+            for k, bs in ix.bindings.items()
+            if any(
+                isinstance(b.value, ast.IfExp) and _checks_availability(b.value.test) for b in bs
+            )
+        ]
+    binds = sorted(
+        (b for k in keys for b in ix.bindings[k] if b.value is not None), key=lambda b: b.line
+    )
+    for b in binds:
+        value = b.value
+        assert value is not None
+        if (
+            isinstance(value, ast.Call)
+            and value.args
+            and (isinstance(value.func, ast.Attribute) and value.func.attr == "device")
+        ):
+            value = value.args[0]
+        consts = _strings(value)
+        if consts:
+            for ln, _, s in consts:
+                add(_norm(s), ln)
+            if not detail:
+                detail = b.key
+        elif isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
+            v = r.resolve(value, b.scope)
+            if v is not None and isinstance(v.value, str) and _norm(v.value):
+                if not chain:
+                    how, detail, file = v.how, v.detail, v.file
+                add(_norm(v.value), v.line or b.line)
+    if not chain and "device" in r.args:
+        v = r._arg_val("device", "args.device", (None, None), 0)
+        if v is not None and isinstance(v.value, str):
+            how, detail = v.how, v.detail
+            add(_norm(v.value), v.line or 0)
+    if not chain:
+        for cs in ix.calls:
+            v = resolve_at(r, cs, kwarg(cs.node, "device"))
+            if v is not None and isinstance(v.value, str) and _norm(v.value):
+                add(_norm(v.value), v.line or cs.node.lineno)
+                how, detail = v.how, v.detail or f"{cs.raw}(device)"
+                break
+    multi_line: int | None = None
+    for cs in ix.calls:
+        if cs.last in ("to", "cuda") and not chain:
+            if cs.last == "cuda" and not cs.node.args and isinstance(cs.node.func, ast.Attribute):
+                add("cuda", cs.node.lineno)
+                detail = detail or ".cuda()"
+                if "is_available" in ix.by_last:
+                    # .cuda() guarded by an availability check: the code also runs on CPU.
+                    add("cpu", cs.node.lineno)
+            for ln, _, s in _strings(cs.node) if cs.last == "to" else ():
+                add(_norm(s), ln)
+        elif cs.last == "device" and cs.name.startswith(("tf.", "tensorflow")) and cs.node.args:
+            for ln, _, s in _strings(cs.node.args[0]):
+                add(_norm(s), ln)
+                detail = detail or cs.raw
+        elif cs.last == "Trainer":
+            acc = resolve_at(r, cs, kwarg(cs.node, "accelerator"))
+            if acc is not None and isinstance(acc.value, str) and _norm(acc.value):
+                add(_norm(acc.value), cs.node.lineno)
+                detail = detail or "Trainer(accelerator)"
+            gpus = resolve_at(r, cs, kwarg(cs.node, "gpus"))
+            devs = resolve_at(r, cs, kwarg(cs.node, "devices"))
+            n = gpus.value if gpus is not None else devs.value if devs is not None else None
+            if gpus is not None and isinstance(n, int) and n > 0:
+                add("cuda", cs.node.lineno)
+            if (
+                (isinstance(n, int) and not isinstance(n, bool) and n > 1)
+                or (isinstance(n, list) and len(n) > 1)
+                or n == -1
+            ):
+                multi_line = multi_line or cs.node.lineno
+            strat = resolve_at(r, cs, kwarg(cs.node, "strategy"))
+            if strat is not None and isinstance(strat.value, str) and "dp" in strat.value:
+                multi_line = multi_line or cs.node.lineno
+        if cs.last in _MULTI:
+            multi_line = multi_line or cs.node.lineno
+    if multi_line is not None:
+        if not chain:
+            add("cuda", multi_line)
+        chain.append("multi-gpu")
+    if not chain:
+        return None
+    return Field(chain, line, how, detail or "device", file=file)

@@ -1,0 +1,359 @@
+"""Training hyper-parameters: optimizer, learning rate, weight decay, scheduler, batch, epochs.
+
+Main value rule: of several optimizers, a GAN's generator optimizer is the main
+one; otherwise the last one created (the main run follows any warm-up or
+fine-tune stage). Batch size comes from the training loader (the one with
+``shuffle=True``, else the first); epochs from the last training loop or fit
+call. Competing values go to ``alternatives``. Defaults are never invented.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from ..card import Field
+from ..vocab import canonical_optimizer
+from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
+from .index import CallSite, Index
+from .resolve import Resolver, Val, unparse
+
+_DISC = re.compile(r"disc|netd|critic|(^|[^a-z])d([^a-z]|$)|_d\b|optimizerd|optd", re.I)
+_GEN = re.compile(r"gen|netg|(^|[^a-z])g([^a-z]|$)|_g\b|optimizerg|optg", re.I)
+
+_STR_OPT = {
+    "adamw_torch": "AdamW",
+    "adamw_hf": "AdamW",
+    "adamw_torch_fused": "AdamW",
+    "adafactor": "Adafactor",
+    "sgd": "SGD",
+    "adamw_8bit": "AdamW",
+}
+
+LR_SCHEDULERS = {
+    "CosineAnnealingLR",
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
+    "CosineAnnealingWarmRestarts",
+    "LambdaLR",
+    "LinearLR",
+    "CyclicLR",
+    "PolynomialLR",
+    "SequentialLR",
+    "ExponentialDecay",
+    "CosineDecay",
+    "PiecewiseConstantDecay",
+    "LearningRateScheduler",
+    "CosineDecayRestarts",
+    "InverseTimeDecay",
+}
+_HF_SCHED = {
+    "get_linear_schedule_with_warmup": "linear warmup",
+    "get_cosine_schedule_with_warmup": "cosine warmup",
+    "get_constant_schedule_with_warmup": "constant warmup",
+    "warmup_cosine_decay_schedule": "warmup cosine decay",
+    "cosine_decay_schedule": "cosine decay",
+    "exponential_decay": "exponential decay",
+}
+_HF_SCHED_TYPE = {
+    "linear": "linear warmup",
+    "cosine": "cosine warmup",
+    "constant_with_warmup": "constant warmup",
+    "polynomial": "polynomial",
+}
+
+
+_CANON_CACHE: dict[str, str | None] = {}
+
+
+def _canonical(word: str) -> str | None:
+    if word not in _CANON_CACHE:
+        _CANON_CACHE[word] = canonical_optimizer(word) if len(word) < 20 else None
+    return _CANON_CACHE[word]
+
+
+def _opt_name(cs: CallSite) -> str | None:
+    name, last = cs.name, cs.last
+    canon = _canonical(last)
+    if canon is None or "lr_scheduler" in name or "schedules" in name:
+        return None
+    if canon is None:
+        return None
+    if name.startswith(
+        (
+            "torch.optim",
+            "optax.",
+            "tensorflow.",
+            "tf.",
+            "keras.",
+            "flax.",
+            "bitsandbytes",
+            "timm.optim",
+            "transformers.",
+        )
+    ):
+        return canon
+    if "optimizers" in name or "optim." in name:
+        return canon
+    # A bare class imported from somewhere we could not see: accept exact spellings only.
+    return canon if last == canon and "." not in cs.raw else None
+
+
+def _lr_node(cs: CallSite) -> ast.expr | None:
+    if cs.name.startswith("optax."):
+        return arg_or_kw(cs.node, 0, "learning_rate")
+    if "keras" in cs.name or cs.name.startswith(("tf.", "tensorflow.")):
+        return arg_or_kw(cs.node, 0, "learning_rate", "lr")
+    return arg_or_kw(cs.node, 1, "lr", "learning_rate")
+
+
+def _is_disc(cs: CallSite) -> bool:
+    text = (cs.target or "") + " " + (unparse(cs.node.args[0]) if cs.node.args else "")
+    return bool(_DISC.search(text)) and not re.search(r"gen|netg", text, re.I)
+
+
+def _is_gen(cs: CallSite) -> bool:
+    text = (cs.target or "") + " " + (unparse(cs.node.args[0]) if cs.node.args else "")
+    return bool(_GEN.search(text)) and not _is_disc(cs)
+
+
+def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    sites = [(cs, n) for cs in ix.calls if (n := _opt_name(cs))]
+    str_sites: list[tuple[Val, str]] = []
+    for cs in ix.calls_named("compile"):
+        v = resolve_at(r, cs, kwarg(cs.node, "optimizer"))
+        if v is not None and isinstance(v.value, str) and canonical_optimizer(v.value):
+            str_sites.append((v, canonical_optimizer(v.value) or ""))
+    hf = ix.calls_named("TrainingArguments", "Seq2SeqTrainingArguments", "SFTConfig")
+    for cs in hf:
+        v = resolve_at(r, cs, kwarg(cs.node, "optim"))
+        if v is not None and isinstance(v.value, str):
+            canon = _STR_OPT.get(v.value) or canonical_optimizer(v.value)
+            if canon:
+                str_sites.append((v, canon))
+    if sites:
+        gens = [s for s in sites if _is_gen(s[0])]
+        rest = [s for s in sites if not _is_disc(s[0])] or sites
+        main = gens[0] if gens else rest[-1]
+        ordered = [main] + [s for s in sites if s is not main]
+        fields = [Field(n, cs.node.lineno, "literal", cs.raw) for cs, n in ordered]
+        out["optimizer"] = with_alternatives(fields[0], fields[1:])
+        lrs = []
+        wds = []
+        for cs, _ in ordered:
+            lr = number(resolve_at(r, cs, _lr_node(cs)))
+            lrs.append(to_field(lr) if lr else None)
+            wd = number(resolve_at(r, cs, kwarg(cs.node, "weight_decay")))
+            wds.append(to_field(wd) if wd else None)
+        if lrs[0] is not None:
+            out["learning_rate"] = with_alternatives(lrs[0], [f for f in lrs[1:] if f])
+        elif any(lrs):
+            pass  # the main optimizer uses its default; others' rates are not the main one
+        if wds[0] is not None:
+            out["weight_decay"] = with_alternatives(wds[0], [f for f in wds[1:] if f])
+    elif str_sites:
+        v, canon = str_sites[-1]
+        out["optimizer"] = Field(canon, v.line, v.how, v.detail or "optimizer")
+    for cs in hf:
+        lr = number(resolve_at(r, cs, kwarg(cs.node, "learning_rate")))
+        if lr is not None and "learning_rate" not in out:
+            out["learning_rate"] = to_field(lr)
+        wd = number(resolve_at(r, cs, kwarg(cs.node, "weight_decay")))
+        if wd is not None and "weight_decay" not in out:
+            out["weight_decay"] = to_field(wd)
+    if "learning_rate" not in out and not any(_lr_node(cs) is not None for cs, _ in sites):
+        v = named_value(
+            ix, r, ("learning_rate", "lr", "LR", "LEARNING_RATE", "base_lr", "BASE_LR", "init_lr")
+        )
+        v = number(v) or first_kwarg(ix, r, ("learning_rate", "lr"))
+        if v is not None:
+            out["learning_rate"] = to_field(v)
+    sched = _scheduler(ix, r)
+    if sched is not None:
+        out["scheduler"] = sched
+    return out
+
+
+def _scheduler(ix: Index, r: Resolver) -> Field | None:
+    found: list[Field] = []
+    for cs in ix.calls:
+        if cs.last in LR_SCHEDULERS and not cs.name.startswith("diffusers"):
+            found.append(Field(cs.last, cs.node.lineno, "literal", cs.raw))
+        elif cs.last in _HF_SCHED:
+            found.append(Field(_HF_SCHED[cs.last], cs.node.lineno, "literal", cs.raw))
+        elif cs.last == "get_scheduler":
+            v = resolve_at(r, cs, arg_or_kw(cs.node, 0, "name"))
+            if v is not None and isinstance(v.value, str):
+                found.append(
+                    Field(_HF_SCHED_TYPE.get(v.value, v.value), v.line, v.how, v.detail or cs.raw)
+                )
+        elif cs.last in ("TrainingArguments", "Seq2SeqTrainingArguments"):
+            v = resolve_at(r, cs, kwarg(cs.node, "lr_scheduler_type"))
+            if v is not None and isinstance(v.value, str):
+                found.append(Field(_HF_SCHED_TYPE.get(v.value, v.value), v.line, v.how, v.detail))
+    if not found:
+        return None
+    return with_alternatives(found[0], found[1:])
+
+
+def named_value(ix: Index, r: Resolver, names: tuple[str, ...]) -> Val | None:
+    """The value of the first variable, argparse option or config key with one of ``names``."""
+    for n in names:
+        if n in r.args:
+            v = r._arg_val(n, f"args.{n}", (None, None), 0)
+            if v is not None:
+                return v
+    for n in names:
+        for key in (n, f"self.{n}"):
+            for b in ix.bindings.get(key, ()):
+                if b.value is None:
+                    continue
+                v = r.resolve(b.value, b.scope)
+                if v is None:
+                    continue
+                if v.how == "literal":
+                    if b.scope[0] is not None and b.scope[1] is None:
+                        return Val(v.value, "class-attribute", f"{b.scope[0]}.{n}", b.line)
+                    return Val(v.value, "constant", key, b.line)
+                return v
+    for n in names:
+        # Reads such as cfg["train"]["batch_size"] or hp.batch_size passed straight to a call.
+        for node, scope in ix.accesses.get(n, ()):
+            if isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
+                v = r.resolve(node, scope)
+                if v is not None and v.how != "literal":
+                    return v
+    return None
+
+
+def batch_field(ix: Index, r: Resolver) -> Field | None:
+    found: list[tuple[Field, bool]] = []
+    for cs in ix.calls:
+        node = None
+        train = False
+        if cs.last == "DataLoader":
+            node = arg_or_kw(cs.node, 1, "batch_size")
+            sh = kwarg(cs.node, "shuffle")
+            sv = resolve_at(r, cs, sh)
+            train = bool(sv is not None and sv.value is True)
+        elif cs.last in ("fit", "fit_generator"):
+            node = kwarg(cs.node, "batch_size")
+            train = True
+        elif cs.last in ("TrainingArguments", "Seq2SeqTrainingArguments"):
+            node = kwarg(cs.node, "per_device_train_batch_size", "train_batch_size")
+            train = True
+        elif cs.last == "batch" and isinstance(cs.node.func, ast.Attribute):
+            node = arg_or_kw(cs.node, 0, "batch_size")
+        elif cs.last in ("image_dataset_from_directory", "flow_from_directory", "flow"):
+            node = kwarg(cs.node, "batch_size")
+        if node is None:
+            continue
+        v = number(resolve_at(r, cs, node), int)
+        if v is not None:
+            found.append((to_field(v), train))
+    if found:
+        main = next((f for f, t in found if t), found[0][0])
+        return with_alternatives(main, [f for f, _ in found if f is not main])
+    v = number(
+        named_value(ix, r, ("batch_size", "BATCH_SIZE", "bs", "BS", "train_batch_size")), int
+    ) or first_kwarg(ix, r, ("batch_size",), int)
+    return to_field(v) if v is not None else None
+
+
+def first_kwarg(ix: Index, r: Resolver, names: tuple[str, ...], kind: type = float) -> Val | None:
+    """Last resort: the first call anywhere passing one of ``names`` as a keyword."""
+    for cs in ix.calls:
+        v = number(resolve_at(r, cs, kwarg(cs.node, *names)), kind)
+        if v is not None:
+            return v
+    return None
+
+
+def _unwrap_range(node: ast.expr) -> ast.Call | None:
+    while isinstance(node, ast.Call):
+        f = node.func
+        name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+        if name in ("range", "trange"):
+            return node
+        if name in ("tqdm", "enumerate", "iter") and node.args:
+            node = node.args[0]
+            continue
+        return None
+    return None
+
+
+def epochs_field(ix: Index, r: Resolver) -> Field | None:
+    # (line of the loop or call, field): the last training site is the main one.
+    found: list[tuple[int, Field]] = []
+    for loop, scope in ix.fors:
+        rng = _unwrap_range(loop.iter)
+        if rng is None or not rng.args:
+            continue
+        tname = loop.target.id if isinstance(loop.target, ast.Name) else ""
+        text = unparse(rng)
+        if not any(w in tname.lower() or w in text.lower() for w in ("epoch", "epoq", "epoc")):
+            continue
+        v = _range_count(r, rng, scope)
+        if v is not None:
+            found.append((loop.lineno, to_field(v)))
+    for cs in ix.calls:
+        node = None
+        if cs.last in ("fit", "fit_generator"):
+            node = kwarg(cs.node, "epochs", "nb_epoch")
+        elif cs.last == "Trainer":
+            node = kwarg(cs.node, "max_epochs")
+        elif cs.last in ("TrainingArguments", "Seq2SeqTrainingArguments"):
+            node = kwarg(cs.node, "num_train_epochs")
+        if node is None:
+            continue
+        v = number(resolve_at(r, cs, node), int)
+        if v is not None:
+            found.append((cs.node.lineno, to_field(v)))
+    found.sort(key=lambda x: x[0])
+    if found:
+        return with_alternatives(found[-1][1], [f for _, f in found[:-1]])
+    v = number(
+        named_value(
+            ix,
+            r,
+            (
+                "epochs",
+                "EPOCHS",
+                "num_epochs",
+                "NUM_EPOCHS",
+                "n_epochs",
+                "N_EPOCHS",
+                "max_epochs",
+                "MAX_EPOCHS",
+                "nb_epochs",
+            ),
+        ),
+        int,
+    )
+    return to_field(v) if v is not None else None
+
+
+def _range_count(r: Resolver, rng: ast.Call, scope: tuple[str | None, str | None]) -> Val | None:
+    args = rng.args
+    if len(args) == 1:
+        return number(r.resolve(args[0], scope), int)
+    start = number(r.resolve(args[0], scope), int)
+    stop_node = args[1]
+    if (
+        start is not None
+        and start.value == 1
+        and isinstance(stop_node, ast.BinOp)
+        and isinstance(stop_node.op, ast.Add)
+        and isinstance(stop_node.right, ast.Constant)
+        and stop_node.right.value == 1
+    ):
+        return number(r.resolve(stop_node.left, scope), int)
+    stop = number(r.resolve(stop_node, scope), int)
+    if stop is None or start is None:
+        return None
+    stop.value = stop.value - start.value
+    return stop

@@ -1,0 +1,204 @@
+"""Resolving an expression to a value the way Python would, and saying where it came from.
+
+Handles module constants and arithmetic on them, argparse (and absl) defaults read
+back through ``args.x``, config dicts and their keys, class-attribute and dataclass
+configs (constructor arguments win), ``SimpleNamespace``, function defaults
+overridden at the call site, and YAML/JSON files opened by a literal path.
+
+The provenance rule: a value keeps the provenance of the deepest named thing it
+was read through. ``LR = 2e-4`` read as ``LR`` is ("constant", "LR"); ``lr =
+args.lr`` read as ``lr`` stays ("argparse-default", "args.lr").
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from typing import Any
+
+from .index import Scope, target_key
+from .scope import _CONV, MAX_DEPTH, Container, ScopeBase, Val, _file_child, _key_of, unparse
+
+__all__ = ["Resolver", "Val", "unparse"]
+
+
+class Resolver(ScopeBase):
+    """Resolves expressions of one indexed file."""
+
+    def resolve(self, node: ast.AST | None, scope: Scope, depth: int = 0) -> Val | None:
+        """Resolve ``node`` as seen from ``scope``; None when it cannot be known."""
+        if node is None or depth > MAX_DEPTH:
+            return None
+        try:
+            return self._resolve(node, scope, depth)
+        except (
+            RecursionError,
+            MemoryError,
+            OverflowError,
+            ValueError,
+            TypeError,
+            ZeroDivisionError,
+        ):
+            return None
+
+    def _resolve(self, node: ast.AST, scope: Scope, depth: int) -> Val | None:
+        if isinstance(node, ast.Constant):
+            return Val(node.value, "literal", "", node.lineno)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = self.resolve(node.operand, scope, depth + 1)
+            if v is None or not isinstance(v.value, (int, float)):
+                return None
+            v.value = -v.value if isinstance(node.op, ast.USub) else v.value
+            return v
+        if isinstance(node, ast.BinOp):
+            return self._binop(node, scope, depth)
+        if isinstance(node, (ast.Tuple, ast.List)):
+            items = [self.resolve(e, scope, depth + 1) for e in node.elts]
+            if any(i is None for i in items):
+                return None
+            vals = [i.value for i in items if i is not None]
+            prov = next((i for i in items if i is not None and i.how != "literal"), None)
+            if prov is not None:
+                return Val(vals, prov.how, prov.detail, prov.line, prov.file)
+            return Val(vals, "literal", "", node.lineno)
+        if isinstance(node, ast.Name):
+            return self._name(node, scope, depth)
+        if isinstance(node, (ast.Attribute, ast.Subscript)):
+            return self._access(node, scope, depth)
+        if isinstance(node, ast.Call):
+            return self._call(node, scope, depth)
+        return None
+
+    def _binop(self, node: ast.BinOp, scope: Scope, depth: int) -> Val | None:
+        a = self.resolve(node.left, scope, depth + 1)
+        b = self.resolve(node.right, scope, depth + 1)
+        if a is None or b is None:
+            return None
+        x, y = a.value, b.value
+        op = node.op
+        if isinstance(x, str) and isinstance(y, str) and isinstance(op, ast.Add):
+            value: Any = x + y
+        elif not (isinstance(x, (int, float)) and isinstance(y, (int, float))):
+            return None
+        elif isinstance(op, ast.Add):
+            value = x + y
+        elif isinstance(op, ast.Sub):
+            value = x - y
+        elif isinstance(op, ast.Mult):
+            value = x * y
+        elif isinstance(op, ast.Div):
+            value = x / y
+        elif isinstance(op, ast.FloorDiv):
+            value = x // y
+        elif isinstance(op, ast.Mod):
+            value = x % y
+        elif isinstance(op, ast.Pow) and abs(y) <= 64 and abs(x) < 1e6:
+            value = x**y
+        else:
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, float):
+            value = float(f"{value:.12g}")  # 2e-4 * 2 reads as 0.0004, not 0.00040000000000000002
+        prov = a if a.how != "literal" else b
+        if prov.how == "literal":
+            return Val(value, "literal", "", node.lineno)
+        return Val(value, prov.how, prov.detail, prov.line, prov.file)
+
+    def _name(self, node: ast.Name, scope: Scope, depth: int) -> Val | None:
+        if node.id in ("True", "False", "None"):
+            return None
+        b = self.binding(node.id, scope, node.lineno, loose=False)
+        if b is None:
+            if self._param_only(node.id, scope) or self._is_param(node.id, scope):
+                return self._param(node.id, scope, depth)
+            b = self.binding(node.id, scope, node.lineno)
+            if b is None:
+                return None
+        if b.value is None:
+            return None
+        v = self.resolve(b.value, b.scope, depth + 1)
+        if v is None:
+            return None
+        if v.how == "literal":
+            return Val(v.value, "constant", node.id, b.line)
+        return v
+
+    def _access(self, node: ast.Attribute | ast.Subscript, scope: Scope, depth: int) -> Val | None:
+        key = target_key(node)
+        detail = unparse(node)
+        if key is not None:
+            # An explicit override such as ``args.lr = 0.1`` or ``config['lr'] = 3e-4``.
+            b = self.binding(key, scope, node.lineno)
+            if b is not None and (not key.startswith("self.") or b.scope[0] == scope[0]):
+                if b.value is None:
+                    return None
+                v = self.resolve(b.value, b.scope, depth + 1)
+                if v is not None and v.how == "literal":
+                    how = "constant" if key.startswith("self.") else "config-dict"
+                    return Val(v.value, how, detail, b.line)
+                return v
+        base = node.value
+        name = _key_of(node)
+        if name is None:
+            return None
+        if (
+            isinstance(base, ast.Attribute)
+            and base.attr == "hparams"
+            and isinstance(base.value, ast.Name)
+            and base.value.id == "self"
+        ):
+            return self._param(name, (scope[0], "__init__"), depth)
+        if isinstance(base, ast.Name) and base.id == "self" and scope[0]:
+            cls = self.ix.classes.get(scope[0])
+            if cls is not None:
+                m = self._member(Container("class", scope, cls), name)
+                if m is not None:
+                    return self._member_val(m, detail, depth)
+            return None
+        c = self.container(base, scope, depth + 1)
+        if c is None:
+            return None
+        if c.kind == "argparse":
+            return self._arg_val(name, detail, scope, depth)
+        if c.kind == "file":
+            child = _file_child(c.fnode, name)
+            if child is None or isinstance(child.value, (dict, list)):
+                return None
+            return Val(child.value, "config-file", detail, child.line, c.file)
+        m = self._member(c, name)
+        if m is None:
+            return None
+        return self._member_val(m, detail, depth)
+
+    def _member_val(self, m: tuple[ast.expr, Scope, str], detail: str, depth: int) -> Val | None:
+        value_node, mscope, how = m
+        v = self.resolve(value_node, mscope, depth + 1)
+        if v is None:
+            return None
+        if v.how == "literal":
+            return Val(v.value, how, detail, v.line)
+        return v
+
+    def _call(self, node: ast.Call, scope: Scope, depth: int) -> Val | None:
+        last = self._last(node)
+        if last in ("int", "float", "str") and len(node.args) == 1:
+            v = self.resolve(node.args[0], scope, depth + 1)
+            if v is None:
+                return None
+            v.value = _CONV[last](v.value)
+            return v
+        if last == "get" and isinstance(node.func, ast.Attribute) and node.args:
+            k = node.args[0]
+            if isinstance(k, ast.Constant) and isinstance(k.value, str):
+                sub = ast.Subscript(value=node.func.value, slice=k, ctx=ast.Load())
+                ast.copy_location(sub, node)
+                v = self._access(sub, scope, depth + 1)
+                if v is not None:
+                    return v
+                if len(node.args) > 1:
+                    d = self.resolve(node.args[1], scope, depth + 1)
+                    if d is not None and d.how == "literal":
+                        d.how, d.detail = "config-dict", unparse(node)
+                    return d
+        return None
