@@ -18,9 +18,11 @@ from . import __version__
 from .compare import Narrator, resolve_model_path
 from .config import Config
 from .embed import Embedder, EmbedderError, create
-from .errors import InvalidRequest, NotFound
+from .errors import InvalidRequest, NotFound, StorageError
 from .extract import extract_file
 from .indexer import Indexer
+from .reconcile import Reconciler
+from .scheduler import Jobs
 from .search.rank import SearchEngine
 from .store import Store
 from .vindex import VectorIndex
@@ -61,9 +63,14 @@ class App:
             self._on_dir_gone,
             debounce=config.get("watch.debounce_seconds"),
             extra_ignore=config.get("ignore"),
+            on_overflow=self._reconcile_soon,
+            on_rules_changed=self._reconcile_soon,
         )
+        self.reconciler = Reconciler(self.store, self.indexer, self.watcher, lambda: self.vindex)
         self.search = SearchEngine(self.store, lambda: self.vindex, lambda: self.embedder)
         self.narrator = self._make_narrator()
+        self.jobs = Jobs(self)
+        self.index_repairs = 0  # start-ups that found the vector index older than the DB
         self._saved_generation = -1
         self._loader: threading.Thread | None = None
 
@@ -87,6 +94,8 @@ class App:
         self.store.open()
 
     def start(self) -> None:
+        """Start worker, watches and jobs; the model loads and the roots are scanned
+        in the background (search answers from the store meanwhile)."""
         self.indexer.start()
         self.watcher.start()
         for root in self.config.roots:
@@ -95,6 +104,10 @@ class App:
         self._loader.start()
 
     def _load_models(self) -> None:
+        # Scan first (cheap): the queue, and so the progress and completeness that
+        # searches report, is known while the model loads.
+        self.reconcile()
+        self.jobs.start()
         name = self.config.get("embedding.model")
         try:
             embedder = create(name)
@@ -107,7 +120,6 @@ class App:
         self.embedder = embedder
         self.index_state = "ready"
         self.indexer.attach(embedder, self.vindex)
-        self.reconcile()
 
     def _load_index(self, embedder: Embedder) -> VectorIndex:
         path = self.config.paths.index_file
@@ -116,16 +128,25 @@ class App:
         loaded = VectorIndex.load(path, embedder.dim)
         if loaded is not None:
             vi, saved_gen = loaded
-            if saved_gen != generation:
+            # Compare label sets even when the generations agree: a save can race a
+            # commit whose vector was not yet added, and the check costs one set diff.
+            want = {int(x) for x in labels}
+            have = vi.labels()
+            if saved_gen != generation or want != have:
                 # Older than the database: repair by label sets, not a full rebuild.
                 self.index_state = "repairing"
-                want = {int(x) for x in labels}
-                have = vi.labels()
+                self.index_repairs += 1
                 vi.remove(sorted(have - want))
                 add = [i for i, label in enumerate(labels) if int(label) not in have]
                 if add:
                     vi.add([int(labels[i]) for i in add], vectors[add])
-                log.info("vector index repaired: +%d -%d", len(add), len(have - want))
+                log.info(
+                    "vector index repaired (generation %d, database %d): +%d -%d",
+                    saved_gen,
+                    generation,
+                    len(add),
+                    len(have - want),
+                )
             return vi
         self.index_state = "rebuilding"
         vi = VectorIndex(embedder.dim)
@@ -148,9 +169,14 @@ class App:
             vi.save(self.config.paths.index_file, gen)
             self._saved_generation = gen
         except OSError as e:
-            self.problems.append(f"cannot save the vector index: {e}")
+            # The index is a cache: the next start repairs it from the database.
+            msg = f"cannot save the vector index: {e}"
+            if msg not in self.problems:
+                self.problems.append(msg)
 
     def stop(self) -> None:
+        """Stop jobs, watches and worker, save the vector index, close the store."""
+        self.jobs.stop()
         if self.narrator is not None:
             self.narrator.close()
         self.watcher.stop()
@@ -161,48 +187,18 @@ class App:
     # ------------------------------------------------------------ roots
 
     def reconcile(self, root: Path | None = None, force: bool = False) -> int:
-        """Compare roots with the store (size, mtime) and queue what differs."""
-        roots = [root] if root else self.config.roots
-        queued = 0
-        for r in roots:
-            rw = self.watcher.roots.get(r)
-            rules = rw.rules if rw else None
-            if rules is None or not r.is_dir():
-                continue
-            known = self.store.file_states(str(r))
-            seen: set[str] = set()
-            items: list[tuple[str, str]] = []
-            for _d, files in rules.walk():
-                for f in files:
-                    p = str(f)
-                    seen.add(p)
-                    st_known = known.get(p)
-                    try:
-                        st = f.stat()
-                    except OSError:
-                        continue
-                    if (
-                        force
-                        or st_known is None
-                        or st_known.size != st.st_size
-                        or st_known.mtime != st.st_mtime
-                    ):
-                        items.append((p, str(r)))
-            gone = [p for p in known if p not in seen and self._owner_root(p) == r]
-            if gone and self.vindex is not None:
-                self.vindex.remove(self.store.delete_paths(gone))
-            self.indexer.enqueue_many(items)
-            queued += len(items)
-        return queued
+        """Compare roots with the store (size, mtime, then hash) and queue what differs."""
+        roots = [root] if root else list(self.watcher.roots)
+        return self.reconciler.run(roots, force).queued
+
+    def _reconcile_soon(self, root: Path | None = None) -> None:
+        # Called from watchdog's threads: never scan a tree on them.
+        threading.Thread(
+            target=self.reconcile, args=(root,), name="msqd-reconcile", daemon=True
+        ).start()
 
     def _owner_root(self, path: str) -> Path | None:
-        best = None
-        for r in self.config.roots:
-            if path.startswith(str(r).rstrip("/") + "/") and (
-                best is None or len(str(r)) > len(str(best))
-            ):
-                best = r
-        return best
+        return self.reconciler.owner(path)
 
     def add_root(self, raw: str) -> list[RootInfo]:
         path = Path(raw).expanduser()
@@ -214,9 +210,11 @@ class App:
         roots = self.config.roots
         if path not in roots:
             self.config.save_roots([*roots, path])
-            self.watcher.add_root(path)
-        if self.embedder is not None:
-            self.reconcile(path)
+        self.watcher.add_root(path)
+        # The new root may take files over from an outer root (a different root
+        # means a different model id): its pass queues them, and the outer root's
+        # pass skips it.
+        self.reconcile(path)
         return self.roots()
 
     def remove_root(self, raw: str) -> list[RootInfo]:
@@ -224,13 +222,19 @@ class App:
         roots = self.config.roots
         if path not in roots:
             raise NotFound(f"{path} is not a watched root")
-        remaining = [r for r in roots if r != path]
-        self.config.save_roots(remaining)
+        self.config.save_roots([r for r in roots if r != path])
         self.watcher.remove_root(path)
-        gone = [p for p in self.store.file_states(str(path)) if self._owner_root(p) is None]
-        labels = self.store.delete_paths(gone)
+        orphans, adopted = [], []
+        for p in self.store.file_states(str(path)):
+            owner = self._owner_root(p)
+            if owner is None:
+                orphans.append(p)
+            else:
+                adopted.append((p, str(owner)))  # still covered by an outer root
+        labels = self.store.delete_paths(orphans)
         if self.vindex is not None:
             self.vindex.remove(labels)
+        self.indexer.enqueue_many(adopted)
         return self.roots()
 
     def roots(self) -> list[RootInfo]:
@@ -241,7 +245,10 @@ class App:
             state = rw.state if rw else "missing"
             if rw and state == "watching" and not r.is_dir():
                 state, rw.message = "missing", f"{r} no longer exists"
-            out.append(RootInfo(str(r), state, rw.message if rw else "", files, errors))
+            message = rw.message if rw else ""
+            if rw and state == "watching" and not message:
+                message = f"{len(rw.dirs)} folders watched"
+            out.append(RootInfo(str(r), state, message, files, errors))
         return out
 
     # ------------------------------------------------------------ watcher callbacks
@@ -252,18 +259,23 @@ class App:
             root = self._owner_root(p)
             if root is not None:
                 items.append((p, str(root)))
-        self.indexer.enqueue_many(items)
+        self.indexer.enqueue_many(items, hot=True)
 
     def _on_new_dir(self, root: Path, d: Path) -> None:
         rw = self.watcher.roots.get(root)
         if rw is None:
             return
-        items = [(str(f), str(root)) for _sub, files in rw.rules.walk(d) for f in files]
+        nested = self.watcher.nested_in(root)
+        items = [(str(f), str(root)) for _sub, files in rw.rules.walk(d, nested) for f in files]
         self.indexer.enqueue_many(items)
 
     def _on_dir_gone(self, d: str) -> None:
-        gone = list(self.store.file_states(d))
-        labels = self.store.delete_paths(gone)
+        try:
+            labels = self.store.delete_paths(list(self.store.file_states(d)))
+        except StorageError as e:
+            # The next reconcile removes them; until then they are stale, not lost.
+            log.error("cannot drop cards under %s: %s", d, e)
+            return
         if self.vindex is not None:
             self.vindex.remove(labels)
 

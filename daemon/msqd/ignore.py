@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pathspec
@@ -98,9 +98,12 @@ class IgnoreRules:
             return True
         return self.spec.match_file(rel)
 
-    def walk(self, top: Path | None = None) -> Iterator[tuple[Path, list[Path]]]:
+    def walk(
+        self, top: Path | None = None, prune: Collection[Path] = ()
+    ) -> Iterator[tuple[Path, list[Path]]]:
         """(directory, indexable files) for every non-ignored directory under ``top``.
 
+        Folders in ``prune`` (nested roots, which walk themselves) are not entered.
         Symlinked folders are not followed (no loops); unreadable folders are skipped.
         """
         stack = [top or self.root]
@@ -121,7 +124,7 @@ class IgnoreRules:
                 p = Path(e.path)
                 try:
                     if e.is_dir(follow_symlinks=False):
-                        if not self.dir_ignored(p):
+                        if p not in prune and not self.dir_ignored(p):
                             stack.append(p)
                     elif e.is_file(follow_symlinks=True) and not self.file_ignored(p):
                         files.append(p)

@@ -76,3 +76,20 @@ def migrate(db: sqlite3.Connection) -> int:
             )
         ran += 1
     return ran
+
+
+@migration
+def m002_llm_descriptions(db: sqlite3.Connection) -> None:
+    # LLM-written card descriptions, cached by content so a move or an unchanged
+    # re-save never asks the model again.
+    db.executescript(
+        """
+        CREATE TABLE llm_descriptions (
+            sha256 TEXT NOT NULL,
+            model TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created REAL NOT NULL,
+            PRIMARY KEY (sha256, model)
+        );
+        """
+    )

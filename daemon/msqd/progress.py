@@ -19,10 +19,9 @@ def progress_pb(app: App) -> pb.IndexProgress:
     rate = ix.rate()
     eta = queued / rate if rate > 0 and queued else 0.0
     seen = max(p.seen, p.done + queued)
-    completeness = 1.0 if not ix.active else (p.done / seen if seen else 0.0)
-    if app.embedder is None:
-        # Until the model has loaded nothing new is indexed.
-        completeness = 0.0 if queued else 1.0
+    # How much of the known tree the index reflects: cards queued for re-reading
+    # are stale, files never indexed are missing (see Indexer.completeness).
+    completeness = ix.completeness(app.store.total())
     return pb.IndexProgress(
         seen=seen,
         done=p.done,

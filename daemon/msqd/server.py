@@ -70,6 +70,9 @@ class Server:
             return
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self.handle_exit)
+        # A file-size limit (ulimit -f) or a quota must fail the write (EFBIG, which
+        # SQLite reports as "disk full" and the indexer retries), not kill the daemon.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self.should_exit and sig == signal.SIGINT:
@@ -156,13 +159,19 @@ class Server:
 
     def main_loop(self) -> None:
         last_status = ""
+        last_save_check = 0.0
         while not self.should_exit:
-            time.sleep(0.1)
+            # A signal interrupts the sleep (the handler sets should_exit); 4 wake-ups
+            # a second cost nothing measurable when idle.
+            time.sleep(0.25)
             app = self.app
             if app is None:
                 continue
-            idle_for = time.time() - (app.indexer.dirty_since or time.time())
-            if app.indexer.dirty_since and not app.indexer.active and idle_for > 2.0:
+            now = time.time()
+            if now - last_save_check >= 1.0 and not app.indexer.active:
+                # Persist the vector index once the database moved on and indexing
+                # paused (save_index is a no-op when the generation is unchanged).
+                last_save_check = now
                 app.indexer.dirty_since = None
                 app.save_index()
             status = self._status_line()

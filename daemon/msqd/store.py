@@ -13,8 +13,9 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import OrderedDict
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class FileState:
     mtime: float
     sha256: str
     status: str
+    root: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,16 @@ class Store:
         self._db: sqlite3.Connection | None = None
         # One connection shared by threads; SQLite serialises, we serialise writers.
         self._lock = threading.RLock()
+        # Reads use one connection per thread so a writer waiting on a lock held by
+        # another process never blocks a search.
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._epoch = 0
+        self.write_busy_timeout = 1.0
+        # sha256 -> (first_seen, deleted at): lets a move (delete + create of the
+        # same content) keep the file's first-seen time.
+        self._recently_deleted: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
     # ------------------------------------------------------------ lifecycle
 
@@ -68,15 +80,43 @@ class Store:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
             migrate(db)
+            # After migrating, writes give up quickly when another process holds the
+            # database: the indexer pauses and retries instead of stalling for 30 s.
+            db.execute(f"PRAGMA busy_timeout={int(self.write_busy_timeout * 1000)}")
         except sqlite3.Error as e:
             raise StorageError(f"cannot open the database {self.path}: {e}") from e
         self._db = db
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection (WAL: readers never wait for the writer)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or self._local.epoch != self._epoch:
+            if self._db is None:
+                raise StorageError("the store is not open")
+            try:
+                conn = sqlite3.connect(self.path, check_same_thread=False, timeout=5.0)
+                conn.execute("PRAGMA query_only=ON")
+            except sqlite3.Error as e:
+                raise StorageError(f"cannot read the database {self.path}: {e}") from e
+            self._local.conn = conn
+            self._local.epoch = self._epoch
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
 
     def close(self) -> None:
         with self._lock:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+            self._epoch += 1
+            with self._readers_lock:
+                for conn in self._readers:
+                    # A reader may be closed from another thread; sqlite3 allows it
+                    # because the connections are made with check_same_thread=False.
+                    with suppress(sqlite3.Error):
+                        conn.close()
+                self._readers.clear()
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -106,8 +146,9 @@ class Store:
 
     @property
     def generation(self) -> int:
-        with self._lock:
-            return int(self._meta("generation", "0"))
+        """Bumped by every committed write; read without waiting for the writer."""
+        row = self._reader().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
 
     def _next_label(self) -> int:
         label = int(self._meta("next_label", "0"))
@@ -141,8 +182,13 @@ class Store:
         lexical_text: str,
         vector: np.ndarray | None,
         model: str,
+        first_seen: float | None = None,
     ) -> Upserted:
-        """Insert or replace the card at ``card.path`` with its text and vector."""
+        """Insert or replace the card at ``card.path`` with its text and vector.
+
+        A new path whose content was deleted moments ago (a move or rename) keeps
+        that card's first-seen time; ``first_seen`` overrides it explicitly.
+        """
         now = time.time()
         with self._write() as db:
             old = db.execute(
@@ -150,9 +196,13 @@ class Store:
                 (card.path,),
             ).fetchone()
             card.model_id = self._unique_model_id(card.model_id, card.path)
-            first_seen = old[3] if old else now
+            if old:
+                first_seen = old[3]
+            elif first_seen is None:
+                first_seen = self._moved_first_seen(card.sha256, now)
             if card.created_source == "first-seen":
-                card.created = first_seen
+                card.created = first_seen or now
+            first_seen = first_seen or now
             label: int | None = None
             old_label = old[2] if old else None
             if vector is not None:
@@ -211,6 +261,24 @@ class Store:
             )
         return Upserted(row_id, card.model_id, label, old_label if old_label != label else None)
 
+    MOVE_WINDOW = 30.0
+
+    def _remember_deleted(self, sha256: str, first_seen: float) -> None:
+        now = time.time()
+        self._recently_deleted[sha256] = (first_seen, now)
+        self._recently_deleted.move_to_end(sha256)
+        while self._recently_deleted and (
+            len(self._recently_deleted) > 10_000
+            or now - next(iter(self._recently_deleted.values()))[1] > self.MOVE_WINDOW
+        ):
+            self._recently_deleted.popitem(last=False)
+
+    def _moved_first_seen(self, sha256: str, now: float) -> float | None:
+        hit = self._recently_deleted.pop(sha256, None) if sha256 else None
+        if hit is not None and now - hit[1] <= self.MOVE_WINDOW:
+            return hit[0]
+        return None
+
     def delete_paths(self, paths: list[str]) -> list[int]:
         """Remove the cards at ``paths``; return the vector labels they held."""
         labels: list[int] = []
@@ -218,9 +286,12 @@ class Store:
             return labels
         with self._write() as db:
             for p in paths:
-                row = db.execute("SELECT id, vec_label FROM cards WHERE path = ?", (p,)).fetchone()
+                row = db.execute(
+                    "SELECT id, vec_label, sha256, first_seen FROM cards WHERE path = ?", (p,)
+                ).fetchone()
                 if row is None:
                     continue
+                self._remember_deleted(row[2], row[3])
                 db.execute("DELETE FROM cards_fts WHERE rowid = ?", (row[0],))
                 db.execute("DELETE FROM cards WHERE id = ?", (row[0],))
                 if row[1] is not None:
@@ -241,32 +312,37 @@ class Store:
 
     def embedding(self, sha256: str, model: str) -> np.ndarray | None:
         """The cached vector for content ``sha256`` under ``model``, if any."""
-        with self._lock:
-            row = self.db.execute(
+        row = (
+            self._reader()
+            .execute(
                 "SELECT vector FROM embeddings WHERE sha256 = ? AND model = ?", (sha256, model)
-            ).fetchone()
+            )
+            .fetchone()
+        )
         return None if row is None else np.frombuffer(row[0], dtype=np.float32).copy()
 
     def file_states(self, under: str | None = None) -> dict[str, FileState]:
         """Known files (all, or those whose path starts with ``under``)."""
-        sql = "SELECT path, size, mtime, sha256, status FROM cards"
+        sql = "SELECT path, size, mtime, sha256, status, root FROM cards"
         args: tuple[str, ...] = ()
         if under:
             prefix = under.rstrip("/") + "/"
             sql += " WHERE substr(path, 1, ?) = ?"
             args = (len(prefix), prefix)  # type: ignore[assignment]
-        with self._lock:
-            rows = self.db.execute(sql, args).fetchall()
+        rows = self._reader().execute(sql, args).fetchall()
         return {r[0]: FileState(*r) for r in rows}
 
     def vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """(labels, matrix) of every card's vector under ``model``."""
-        with self._lock:
-            rows = self.db.execute(
+        rows = (
+            self._reader()
+            .execute(
                 "SELECT c.vec_label, e.vector FROM cards c JOIN embeddings e "
                 "ON e.sha256 = c.sha256 AND e.model = ? WHERE c.vec_label IS NOT NULL",
                 (model,),
-            ).fetchall()
+            )
+            .fetchall()
+        )
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         labels = np.array([r[0] for r in rows], dtype=np.int64)
@@ -284,21 +360,21 @@ class Store:
         self, col: str, keys: list[int], key_col: int
     ) -> dict[int, tuple[int, ModelCard]]:
         out: dict[int, tuple[int, ModelCard]] = {}
-        with self._lock:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                for row in self.db.execute(
-                    f"SELECT id, card_json, vec_label FROM cards WHERE {col} IN ({marks})", chunk
-                ):
-                    out[row[key_col]] = (row[0], ModelCard.from_json(json.loads(row[1])))
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._reader().execute(
+                f"SELECT id, card_json, vec_label FROM cards WHERE {col} IN ({marks})", chunk
+            ):
+                out[row[key_col]] = (row[0], ModelCard.from_json(json.loads(row[1])))
         return out
 
     def card(self, model_id: str) -> ModelCard | None:
-        with self._lock:
-            row = self.db.execute(
-                "SELECT card_json FROM cards WHERE model_id = ?", (model_id,)
-            ).fetchone()
+        row = (
+            self._reader()
+            .execute("SELECT card_json FROM cards WHERE model_id = ?", (model_id,))
+            .fetchone()
+        )
         return None if row is None else ModelCard.from_json(json.loads(row[0]))
 
     def iter_cards(
@@ -308,47 +384,158 @@ class Store:
         if order not in ("model_id", "modified", "first_seen", "size", "path", "updated"):
             order = "model_id"
         direction = "DESC" if desc else "ASC"
-        with self._lock:
-            rows = self.db.execute(
-                f"SELECT id, card_json FROM cards ORDER BY {order} {direction}, id"
-            ).fetchall()
+        rows = (
+            self._reader()
+            .execute(f"SELECT id, card_json FROM cards ORDER BY {order} {direction}, id")
+            .fetchall()
+        )
         for r in rows:
             yield r[0], ModelCard.from_json(json.loads(r[1]))
 
     def model_ids(self) -> list[str]:
-        with self._lock:
-            return [r[0] for r in self.db.execute("SELECT model_id FROM cards ORDER BY model_id")]
+        return [
+            r[0] for r in self._reader().execute("SELECT model_id FROM cards ORDER BY model_id")
+        ]
 
     def fts(self, match: str, limit: int) -> list[tuple[int, float]]:
         """(row id, bm25) of the best full-text matches; bm25 lower is better."""
         if not match:
             return []
-        with self._lock:
-            try:
-                rows = self.db.execute(
+        try:
+            rows = (
+                self._reader()
+                .execute(
                     "SELECT rowid, bm25(cards_fts, 2.0, 1.0, 1.0) AS s FROM cards_fts "
                     "WHERE cards_fts MATCH ? ORDER BY s LIMIT ?",
                     (match, limit),
-                ).fetchall()
-            except sqlite3.OperationalError:
-                return []
+                )
+                .fetchall()
+            )
+        except sqlite3.OperationalError:
+            return []
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def counts(self) -> dict[str, int]:
-        with self._lock:
-            rows = self.db.execute("SELECT status, COUNT(*) FROM cards GROUP BY status").fetchall()
+        rows = (
+            self._reader().execute("SELECT status, COUNT(*) FROM cards GROUP BY status").fetchall()
+        )
         return {r[0]: int(r[1]) for r in rows}
 
     def count_under(self, root: str) -> tuple[int, int]:
         """(cards, cards in error) under ``root``."""
         prefix = root.rstrip("/") + "/"
-        with self._lock:
-            row = self.db.execute(
+        row = (
+            self._reader()
+            .execute(
                 "SELECT COUNT(*), SUM(status = 'error') FROM cards WHERE substr(path, 1, ?) = ?",
                 (len(prefix), prefix),
-            ).fetchone()
+            )
+            .fetchone()
+        )
         return int(row[0] or 0), int(row[1] or 0)
 
     def total(self) -> int:
-        with self._lock:
-            return int(self.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0])
+        return int(self._reader().execute("SELECT COUNT(*) FROM cards").fetchone()[0])
+
+    def row_versions(self) -> list[tuple[int, float, int | None]]:
+        """(row id, updated, vec_label) of every card: a cheap "what changed" scan."""
+        return self._reader().execute("SELECT id, updated, vec_label FROM cards").fetchall()
+
+    def card_json_by_rowid(self, ids: list[int]) -> list[tuple[int, str]]:
+        """(row id, card JSON) for the given rows, read without building ModelCards."""
+        marks = ",".join("?" * len(ids))
+        return (
+            self._reader()
+            .execute(f"SELECT id, card_json FROM cards WHERE id IN ({marks})", ids)
+            .fetchall()
+        )
+
+    def has_path(self, path: str) -> bool:
+        """True when a card exists for ``path``."""
+        row = self._reader().execute("SELECT 1 FROM cards WHERE path = ?", (path,)).fetchone()
+        return row is not None
+
+    def paths_with_sha(self, sha256: str) -> list[str]:
+        """Paths of the cards whose content is ``sha256``."""
+        rows = self._reader().execute("SELECT path FROM cards WHERE sha256 = ?", (sha256,))
+        return [r[0] for r in rows]
+
+    def vector_labels(self) -> set[int]:
+        """Every card's vector label (what the vector index must hold)."""
+        rows = self._reader().execute("SELECT vec_label FROM cards WHERE vec_label IS NOT NULL")
+        return {int(r[0]) for r in rows}
+
+    def set_mtime(self, path: str, mtime: float) -> None:
+        """Record a new mtime for unchanged content (a touch, or a copy with -p)."""
+        with self._write() as db:
+            db.execute("UPDATE cards SET mtime = ? WHERE path = ?", (mtime, path))
+
+    # ------------------------------------------------------------ LLM descriptions
+
+    def llm_description(self, sha256: str, model: str | None = None) -> str | None:
+        """The cached LLM description of content ``sha256`` (by ``model``, or the newest)."""
+        sql = "SELECT text FROM llm_descriptions WHERE sha256 = ?"
+        args: tuple[str, ...] = (sha256,)
+        if model is not None:
+            sql, args = sql + " AND model = ?", (sha256, model)
+        row = self._reader().execute(sql + " ORDER BY created DESC LIMIT 1", args).fetchone()
+        return None if row is None else str(row[0])
+
+    def card_lacking_llm_description(
+        self, model: str, skip: Collection[str] = ()
+    ) -> tuple[str, ModelCard] | None:
+        """(path, card) of one indexed card whose content has no description by ``model``.
+
+        Contents in ``skip`` (sha256) are passed over.
+        """
+        skip = sorted(skip)[:500]
+        marks = ",".join("?" * len(skip))
+        row = (
+            self._reader()
+            .execute(
+                "SELECT path, card_json FROM cards c WHERE status IN ('ok', 'partial') "
+                "AND NOT EXISTS (SELECT 1 FROM llm_descriptions d "
+                "WHERE d.sha256 = c.sha256 AND d.model = ?) "
+                f"AND sha256 NOT IN ({marks}) ORDER BY updated DESC LIMIT 1",
+                (model, *skip),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return str(row[0]), ModelCard.from_json(json.loads(row[1]))
+
+    def set_llm_description(
+        self, path: str, sha256: str, model: str, text: str, lexical: str | None = None
+    ) -> bool:
+        """Cache ``text`` for ``sha256`` and write it onto the card at ``path``.
+
+        The card is only changed when it still holds that content (the file may
+        have changed while the LLM wrote); ``lexical`` replaces its FTS body.
+        The vector is left alone: re-embedding for a description is not worth it.
+        """
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO llm_descriptions(sha256, model, text, created) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(sha256, model) DO UPDATE SET text = excluded.text",
+                (sha256, model, text, time.time()),
+            )
+            row = db.execute(
+                "SELECT id, card_json, model_id FROM cards WHERE path = ? AND sha256 = ?",
+                (path, sha256),
+            ).fetchone()
+            if row is None:
+                return False
+            data = json.loads(row[1])
+            data["llm_description"] = text
+            db.execute("UPDATE cards SET card_json = ? WHERE id = ?", (json.dumps(data), row[0]))
+            if lexical is not None:
+                project = db.execute(
+                    "SELECT project FROM cards_fts WHERE rowid = ?", (row[0],)
+                ).fetchone()
+                db.execute("DELETE FROM cards_fts WHERE rowid = ?", (row[0],))
+                db.execute(
+                    "INSERT INTO cards_fts(rowid, model_id, project, body) VALUES (?, ?, ?, ?)",
+                    (row[0], row[2].replace("/", " "), project[0] if project else "", lexical),
+                )
+            return True

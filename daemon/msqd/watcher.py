@@ -2,13 +2,19 @@
 
 Each non-ignored folder gets its own non-recursive watch (watchdog shares one
 inotify descriptor between them), so ignored folders such as virtualenvs are
-never watched. Events go through a per-path trailing debounce with a cap, so a
-burst of writes becomes one re-index. An editor's atomic save (write a temp
-file, rename it onto the target) arrives as a move whose destination is the
-file and is treated as a modify of it.
+never watched. A folder is watched once even when several roots cover it
+(nested roots, a root added twice); it is owned by the innermost root, and the
+watch set is recomputed whenever a root is added or removed.
+
+Events go through a per-path trailing debounce with a cap, so a burst of writes
+becomes one re-index. An editor's atomic save (write a temp file, rename it onto
+the target) arrives as a move whose destination is the file and is treated as a
+modify of it. A move reports both paths; the indexer keeps the content's
+embedding and first-seen time.
 
 When the system's watch limit is reached (ENOSPC/EMFILE), the root falls back
-to periodic scanning and its status says which sysctl raises the limit.
+to periodic scanning and its status says which sysctl raises the limit. When
+the kernel's event queue overflows, ``on_overflow`` asks for a rescan.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ import contextlib
 import errno
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +34,11 @@ from watchdog.events import (
     FileSystemEvent,
     FileSystemEventHandler,
 )
-from watchdog.observers import Observer
-from watchdog.observers.api import ObservedWatch
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from .debounce import Debouncer
 from .ignore import IgnoreRules
+from .observer import make_observer
 
 log = logging.getLogger(__name__)
 
@@ -41,68 +47,19 @@ LIMIT_HINT = (
     "'sudo sysctl fs.inotify.max_user_watches=524288' (and fs.inotify.max_user_instances); "
     "meanwhile this root is rescanned periodically"
 )
+RULE_FILES = (".msqignore", ".gitignore")
 
-
-class Debouncer:
-    """Per-path trailing debounce: fire after ``quiet`` s without events, or ``cap`` s at most."""
-
-    def __init__(self, fire: Callable[[list[str]], None], quiet: float = 0.2, cap: float = 2.0):
-        self.fire = fire
-        self.quiet = quiet
-        self.cap = cap
-        self._pending: dict[str, tuple[float, float]] = {}
-        self._cond = threading.Condition()
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, name="msqd-debounce", daemon=True)
-        self._thread.start()
-
-    def touch(self, path: str) -> None:
-        now = time.monotonic()
-        with self._cond:
-            first = self._pending.get(path, (now, now))[0]
-            self._pending[path] = (first, now)
-            self._cond.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                if self._stop:
-                    return
-                if not self._pending:
-                    self._cond.wait()
-                    continue
-                now = time.monotonic()
-                due = [
-                    p
-                    for p, (first, last) in self._pending.items()
-                    if now - last >= self.quiet or now - first >= self.cap
-                ]
-                for p in due:
-                    del self._pending[p]
-                if not due:
-                    nearest = min(
-                        min(last + self.quiet, first + self.cap)
-                        for first, last in self._pending.values()
-                    )
-                    self._cond.wait(max(0.01, nearest - now))
-                    continue
-            self.fire(due)
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._cond.notify()
-        self._thread.join(2.0)
+__all__ = ["LIMIT_HINT", "Debouncer", "RootWatch", "Watcher"]
 
 
 @dataclass
 class RootWatch:
-    """The watches and state of one root."""
+    """The rules, owned folders and state of one root."""
 
     root: Path
     rules: IgnoreRules
-    watches: dict[Path, ObservedWatch] = field(default_factory=dict)
-    state: str = "watching"  # watching, polling, missing, error
+    dirs: set[Path] = field(default_factory=set)
+    state: str = "watching"  # watching, polling, missing
     message: str = ""
 
 
@@ -117,14 +74,20 @@ class Watcher(FileSystemEventHandler):
         *,
         debounce: float = 0.2,
         extra_ignore: list[str] | None = None,
+        on_overflow: Callable[[], None] | None = None,
+        on_rules_changed: Callable[[Path], None] | None = None,
+        observer: BaseObserver | None = None,
     ) -> None:
         self.on_new_dir = on_new_dir
         self.on_dir_gone = on_dir_gone
+        self.on_overflow = on_overflow
+        self.on_rules_changed = on_rules_changed
         self.extra_ignore = extra_ignore or []
         self.roots: dict[Path, RootWatch] = {}
+        self._watches: dict[Path, ObservedWatch] = {}
         self._lock = threading.RLock()
-        self.observer = Observer()
-        self.debouncer = Debouncer(on_paths, quiet=debounce, cap=max(2.0, debounce * 10))
+        self.observer = observer or make_observer(self._overflowed)
+        self.debouncer = Debouncer(on_paths, quiet=debounce, cap=max(1.0, debounce * 5))
 
     def start(self) -> None:
         self.observer.start()
@@ -134,56 +97,89 @@ class Watcher(FileSystemEventHandler):
         self.observer.stop()
         self.observer.join(3.0)
 
+    def watched_dirs(self) -> set[Path]:
+        """Every folder with a watch (for status and tests)."""
+        with self._lock:
+            return set(self._watches)
+
     # ------------------------------------------------------------ roots
 
-    def rules_for(self, path: Path) -> IgnoreRules | None:
-        """The ignore rules of the innermost watched root containing ``path``."""
+    def root_for(self, path: Path) -> RootWatch | None:
+        """The innermost root containing ``path``."""
         best: RootWatch | None = None
         for rw in self.roots.values():
             inside = path == rw.root or rw.root in path.parents
             if inside and (best is None or len(rw.root.parts) > len(best.root.parts)):
                 best = rw
-        return best.rules if best else None
+        return best
+
+    def rules_for(self, path: Path) -> IgnoreRules | None:
+        """The ignore rules of the innermost watched root containing ``path``."""
+        rw = self.root_for(path)
+        return rw.rules if rw else None
+
+    def nested_in(self, root: Path) -> set[Path]:
+        """Other roots strictly inside ``root`` (they walk and watch themselves)."""
+        return {r for r in self.roots if r != root and root in r.parents}
 
     def add_root(self, root: Path) -> RootWatch:
+        """Watch ``root`` (again: its rules are re-read and its folders rescanned)."""
         with self._lock:
+            old = self.roots.get(root)
             rw = RootWatch(root, IgnoreRules(root, self.extra_ignore))
+            if old is not None and old.state == "polling":
+                rw.state, rw.message = old.state, old.message
             self.roots[root] = rw
-            if not root.is_dir():
-                rw.state, rw.message = "missing", f"{root} does not exist or is not a folder"
-                return rw
-            for d, _files in rw.rules.walk():
-                if not self._watch_dir(rw, d):
-                    break
+            self.resync()
             return rw
 
     def remove_root(self, root: Path) -> None:
         with self._lock:
-            rw = self.roots.pop(root, None)
-            if rw is None:
-                return
-            for w in rw.watches.values():
-                self._unschedule(w)
+            if self.roots.pop(root, None) is not None:
+                self.resync()
+
+    def resync(self) -> None:
+        """Make the watch set equal to the non-ignored folders of every root.
+
+        Each folder is owned by its innermost root, so nested roots and a parent
+        added after its child never watch a folder twice, and removing one root
+        hands its folders back to the root that still covers them.
+        """
+        with self._lock:
+            want: dict[Path, RootWatch] = {}
+            for rw in self.roots.values():
+                rw.dirs = set()
+                if not rw.root.is_dir():
+                    rw.state, rw.message = "missing", f"{rw.root} does not exist or is not a folder"
+                    continue
+                if rw.state == "missing":
+                    rw.state, rw.message = "watching", ""
+                for d, _files in rw.rules.walk(prune=self.nested_in(rw.root)):
+                    want[d] = rw
+                    rw.dirs.add(d)
+            for d in [d for d in self._watches if d not in want]:
+                self._unschedule(self._watches.pop(d))
+            for d, rw in want.items():
+                self._watch_dir(rw, d)
 
     def _watch_dir(self, rw: RootWatch, d: Path) -> bool:
-        if d in rw.watches or rw.state == "polling":
-            return rw.state != "polling"
-        # Nested roots: a folder already watched for another root is not watched twice.
-        for other in self.roots.values():
-            if other is not rw and d in other.watches:
-                return True
+        """Schedule a watch on ``d`` unless it has one; False once the limit is hit."""
+        rw.dirs.add(d)
+        if d in self._watches:
+            return True
         try:
-            rw.watches[d] = self.observer.schedule(self, str(d), recursive=False)
+            self._watches[d] = self.observer.schedule(self, str(d), recursive=False)
             return True
         except OSError as e:
             if e.errno in (errno.ENOSPC, errno.EMFILE, errno.ENFILE):
+                if rw.state != "polling":
+                    log.warning("%s: %s", rw.root, LIMIT_HINT)
                 rw.state, rw.message = "polling", LIMIT_HINT
-                log.warning("%s: %s", rw.root, LIMIT_HINT)
                 return False
             if e.errno in (errno.EACCES, errno.EPERM):
                 rw.message = f"permission denied on {d}; it is not watched"
                 return True
-            if e.errno == errno.ENOENT:
+            if e.errno in (errno.ENOENT, errno.ENOTDIR):
                 return True
             raise
 
@@ -191,49 +187,74 @@ class Watcher(FileSystemEventHandler):
         with contextlib.suppress(KeyError, OSError):
             self.observer.unschedule(w)
 
+    def _overflowed(self) -> None:
+        log.warning("the kernel's file-event queue overflowed; rescanning every root")
+        if self.on_overflow is not None:
+            self.on_overflow()
+
     # ------------------------------------------------------------ events
 
     def _handle_path(self, path: Path) -> None:
-        rules = self.rules_for(path)
-        if rules is not None and not rules.file_ignored(path):
+        rw = self.root_for(path)
+        if rw is None:
+            return
+        if path.parent == rw.root and path.name in RULE_FILES:
+            self._rules_changed(rw)
+            return
+        if not rw.rules.file_ignored(path):
             self.debouncer.touch(str(path))
+
+    def _rules_changed(self, rw: RootWatch) -> None:
+        # A changed .msqignore/.gitignore: re-read it, re-watch, and let the owner
+        # rescan (files now ignored vanish, files no longer ignored appear).
+        self.add_root(rw.root)
+        if self.on_rules_changed is not None:
+            self.on_rules_changed(rw.root)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
-        src = Path(str(event.src_path))
+        src = Path(str(event.src_path)) if event.src_path else None
         if isinstance(event, DirCreatedEvent):
-            self._dir_created(src)
+            if src is not None:
+                self._dir_created(src)
             return
         if isinstance(event, DirDeletedEvent):
-            self._dir_deleted(src)
+            if src is not None:
+                self._dir_deleted(src)
             return
         if isinstance(event, DirMovedEvent):
-            self._dir_deleted(src)
-            self._dir_created(Path(str(event.dest_path)))
+            if src is not None:
+                self._dir_deleted(src)
+            if event.dest_path:
+                self._dir_created(Path(str(event.dest_path)))
             return
         if event.is_directory:
             return
-        self._handle_path(src)
+        if src is not None:
+            self._handle_path(src)
         if event.event_type == "moved" and event.dest_path:
             # Atomic save: the temp file is ignored, its destination is the modify.
             self._handle_path(Path(str(event.dest_path)))
 
     def _dir_created(self, d: Path) -> None:
         with self._lock:
-            rules = self.rules_for(d)
-            if rules is None or rules.dir_ignored(d):
+            rw = self.root_for(d)
+            if rw is None or d in self._watches or rw.rules.dir_ignored(d):
                 return
-            rw = next(r for r in self.roots.values() if r.rules is rules)
             # Watch the new tree first, then scan it: files created right after the
             # mkdir, before the watch existed, are found by the scan.
-            for sub, _files in rules.walk(d):
-                self._watch_dir(rw, sub)
+            for sub, _files in rw.rules.walk(d, prune=self.nested_in(rw.root)):
+                if not self._watch_dir(rw, sub):
+                    break
         self.on_new_dir(rw.root, d)
 
     def _dir_deleted(self, d: Path) -> None:
         with self._lock:
+            for p in [p for p in self._watches if p == d or d in p.parents]:
+                self._unschedule(self._watches.pop(p))
             for rw in self.roots.values():
-                for p in [p for p in rw.watches if p == d or d in p.parents]:
-                    self._unschedule(rw.watches.pop(p))
+                rw.dirs = {p for p in rw.dirs if not (p == d or d in p.parents)}
+                if rw.root == d or d in rw.root.parents:
+                    rw.state, rw.message = "missing", f"{rw.root} was deleted or moved away"
         self.on_dir_gone(str(d))

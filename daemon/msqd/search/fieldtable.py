@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..store import Store
+from ..vindex import RWLock
 from .filterlang import And, Expr, Not, Or
 from .values import CARD_ATTRS, FIELDS
 
@@ -45,7 +46,8 @@ class FieldTable:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one refresh at a time
+        self.rw = RWLock()  # searches read, refresh writes
         self._generation = -1
         self.rowids: list[int] = []
         self.labels: list[int | None] = []
@@ -71,36 +73,33 @@ class FieldTable:
             if gen == self._generation:
                 return
             # A cheap scan of (id, updated): only changed rows have their JSON parsed.
-            # Store has no public "what changed" query; this read-only scan goes
-            # through its connection under its lock (see the report to the lead).
-            with self.store._lock:
-                rows = self.store.db.execute("SELECT id, updated, vec_label FROM cards").fetchall()
+            rows = self.store.row_versions()
             meta = {rid: (upd, label) for rid, upd, label in rows}
             changed: list[int] = []
             for rid, (upd, _label) in meta.items():
                 slot = self._slot.get(rid)
                 if slot is None or self._updated[slot] != upd:
                     changed.append(rid)
-            alive = np.zeros(len(self.rowids) + len(changed), dtype=bool)
-            alive[: len(self.alive)] = self.alive
-            for rid in [r for r in self._slot if r not in meta]:
-                slot = self._slot.pop(rid)
-                alive[slot] = False
-                self._by_label.pop(self.labels[slot], None)
+            docs: list[tuple[int, str]] = []
             for start in range(0, len(changed), 2000):
-                chunk = changed[start : start + 2000]
-                marks = ",".join("?" * len(chunk))
-                with self.store._lock:
-                    docs = self.store.db.execute(
-                        f"SELECT id, card_json FROM cards WHERE id IN ({marks})", chunk
-                    ).fetchall()
-                for rid, doc in docs:
-                    alive[self._put(rid, _values(json.loads(doc)), *meta[rid])] = True
-            self.alive = alive[: len(self.rowids)]
-            self._groups.clear()
-            self._generation = gen
-            if len(self.rowids) > 1000 and len(self) < len(self.rowids) // 2:
-                self._compact()
+                docs += self.store.card_json_by_rowid(changed[start : start + 2000])
+            parsed = [(rid, _values(json.loads(doc))) for rid, doc in docs]
+            # Searches read slots for their whole run; renumbering or growing the
+            # table under them would hand back the wrong rows.
+            with self.rw.write():
+                alive = np.zeros(len(self.rowids) + len(changed), dtype=bool)
+                alive[: len(self.alive)] = self.alive
+                for rid in [r for r in self._slot if r not in meta]:
+                    slot = self._slot.pop(rid)
+                    alive[slot] = False
+                    self._by_label.pop(self.labels[slot], None)
+                for rid, values in parsed:
+                    alive[self._put(rid, values, *meta[rid])] = True
+                self.alive = alive[: len(self.rowids)]
+                self._groups.clear()
+                self._generation = gen
+                if len(self.rowids) > 1000 and len(self) < len(self.rowids) // 2:
+                    self._compact()
 
     def _put(self, rid: int, values: dict[str, Any], updated: float, label: int | None) -> int:
         slot = self._slot.get(rid)

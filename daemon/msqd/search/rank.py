@@ -32,7 +32,7 @@ from ..vindex import VectorIndex
 from .fieldtable import FieldTable
 from .filterlang import Expr, FilterSyntaxError, parse_filter
 from .query import STOPWORDS, read_query
-from .reading import Constraint
+from .reading import Constraint, QueryReading
 from .score import Evidence, Group, Judged, judge
 
 MAX_QUERY_CHARS = 2000
@@ -147,6 +147,23 @@ class SearchEngine:
         reading = read_query(query)
         dense_ok = self._embedder() is not None and self._index() is not None
         self.table.refresh()
+        with self.table.rw.read():
+            return self._search(
+                query, reading, hard_filter, limit, show_all, explain, per_side, dense_ok, t0
+            )
+
+    def _search(
+        self,
+        query: str,
+        reading: QueryReading,
+        hard_filter: Expr | None,
+        limit: int,
+        show_all: bool,
+        explain: bool,
+        per_side: int,
+        dense_ok: bool,
+        t0: float,
+    ) -> SearchOutcome:
         sides: list[SideHits] = []
         if reading.is_comparison and reading.sides:
             hidden = 0
@@ -182,7 +199,10 @@ class SearchEngine:
         hard_filter = self._parse_filter(filter_text)
         reading = read_query(text)
         self.table.refresh()
-        r = self._rank(reading.text, reading.constraints, hard_filter, limit, False, False, True)
+        with self.table.rw.read():
+            r = self._rank(
+                reading.text, reading.constraints, hard_filter, limit, False, False, True
+            )
         return SideHits(label, text, reading.constraints, reading.summary, r.hits, r.matched)
 
     @staticmethod
