@@ -10,7 +10,7 @@ from __future__ import annotations
 # Canonical dataset name -> lower-case aliases (as typed in queries or found in
 # code: torchvision class names, keras/tfds/HF ids, folder names).
 DATASETS: dict[str, tuple[str, ...]] = {
-    "MNIST": ("mnist",),
+    "MNIST": ("mnist", "mnist_784"),  # mnist_784: the OpenML name
     "Fashion-MNIST": ("fashion-mnist", "fashion mnist", "fashionmnist", "fmnist", "fashion_mnist"),
     "EMNIST": ("emnist",),
     "KMNIST": ("kmnist",),
@@ -41,9 +41,20 @@ DATASETS: dict[str, tuple[str, ...]] = {
     "SST-2": ("sst2", "sst-2"),
     "GLUE": ("glue",),
     "WikiText-2": ("wikitext-2", "wikitext2", "wikitext"),
+    "WikiText-103": ("wikitext-103", "wikitext103"),
     "Penn Treebank": ("ptb", "penn treebank", "penntreebank"),
     "Shakespeare": ("shakespeare", "tinyshakespeare", "tiny shakespeare"),
     "SQuAD": ("squad",),
+    "20 Newsgroups": (
+        "20 newsgroups",
+        "20newsgroups",
+        "20_newsgroups",
+        "20-newsgroups",
+        "newsgroups",
+        "20ng",
+    ),
+    "WMT14": ("wmt14", "wmt 14", "wmt-14"),
+    "WMT16": ("wmt16", "wmt 16", "wmt-16"),
     "Iris": ("iris",),
     "Wine": ("wine",),
     "Breast Cancer": ("breast cancer", "breast_cancer"),
@@ -54,6 +65,11 @@ DATASETS: dict[str, tuple[str, ...]] = {
     "LunarLander": ("lunarlander", "lunar lander", "lunarlander-v2"),
     "Atari": ("atari", "pong", "breakout"),
 }
+
+# Benchmark collections whose Hugging Face config names the actual task or pair:
+# load_dataset("glue", "mrpc") is "GLUE (mrpc)", load_dataset("wmt16", "de-en") is
+# "WMT16 (de-en)" (a config that is itself a known data set, e.g. "sst2", wins).
+DATASET_COLLECTIONS: tuple[str, ...] = ("GLUE", "WMT14", "WMT16")
 
 # Class names of datasets whose labels are commonly filtered by index, so that
 # "labels 3 and 5 of CIFAR-10" can be named "CIFAR-10 (cat, dog)".

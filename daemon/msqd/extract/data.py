@@ -6,7 +6,7 @@ import ast
 import re
 
 from ..card import Field
-from ..vocab import DATASET_CLASSES, canonical_dataset
+from ..vocab import DATASET_CLASSES, DATASET_COLLECTIONS, canonical_dataset
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
 from .hyper import named_value
 from .index import CallSite, Index
@@ -21,7 +21,11 @@ _NAMED_LOADERS = {
     "load_from_disk",
     "make_vec_env",
     "make_atari_env",
+    "fetch_openml",
 }
+# Wrappers around a path that keep its meaning: open(os.path.expanduser(args.data)).
+_PATH_WRAPPERS = {"expanduser", "expandvars", "abspath", "realpath", "normpath", "Path"}
+_PATH_WRAPPERS |= {"PurePath", "fspath", "str", "resolve"}
 _FOLDER_LOADERS = {
     "ImageFolder",
     "DatasetFolder",
@@ -51,6 +55,7 @@ def _canon(word: str) -> str | None:
         w.replace("-", ""),
         w.replace("_", ""),
         re.sub(r"-v\d+$", "", w),
+        re.sub(r"(-raw)?(-v\d+)?$", "", w),  # HF configs: wikitext-103-raw-v1
         re.sub(r"^load_|^fetch_", "", w),
     ):
         hit = canonical_dataset(variant)
@@ -92,8 +97,16 @@ def _site_dataset(cs: CallSite, r: Resolver) -> tuple[str, Val | None] | None:
         return None
     if cs.last == "make" and not name.startswith(("gym", "gymnasium")):
         return None
+    if cs.last == "load_dataset":
+        got = _hf_config(cs, r)
+        if got is not None:
+            return got
     if cs.last in _NAMED_LOADERS or cs.last in _FOLDER_LOADERS:
-        v = resolve_at(r, cs, arg_or_kw(cs.node, 0, "path", "name", "directory", "root", "id"))
+        node = arg_or_kw(cs.node, 0, "path", "name", "directory", "root", "id", "file")
+        f = cs.node.func
+        if node is None and isinstance(f, ast.Attribute) and isinstance(f.value, ast.Call):
+            node = f.value  # Path(p).read_text(), Path(p).open()
+        v = _path_val(r, cs, node)
         if v is not None and isinstance(v.value, str):
             hit = _from_string(v.value)
             if hit:
@@ -101,6 +114,60 @@ def _site_dataset(cs: CallSite, r: Resolver) -> tuple[str, Val | None] | None:
     if cs.last[:1].isupper() and cs.name.startswith("torchvision"):
         return None
     return None
+
+
+def _hf_config(cs: CallSite, r: Resolver) -> tuple[str, Val | None] | None:
+    """``load_dataset(path, name)``: a config that is a known data set decides
+    (("glue", "sst2") -> SST-2); a collection's config names the task or pair
+    (("wmt16", "de-en") -> "WMT16 (de-en)"); other configs are variants of ``path``."""
+    cfg = resolve_at(r, cs, arg_or_kw(cs.node, 1, "name"))
+    if cfg is None or not isinstance(cfg.value, str) or not cfg.value:
+        return None
+    path = resolve_at(r, cs, arg_or_kw(cs.node, 0, "path"))
+    hit = _canon(cfg.value)
+    if hit:
+        return hit, cfg
+    base = _from_string(path.value) if path is not None and isinstance(path.value, str) else None
+    if base in DATASET_COLLECTIONS and re.fullmatch(r"[\w.-]{1,40}", cfg.value):
+        return f"{base} ({cfg.value})", path
+    return None
+
+
+def _path_val(r: Resolver, cs: CallSite, node: ast.expr | None) -> Val | None:
+    """The path string ``node`` stands for, seeing through ``os.path.expanduser``,
+    ``Path(...)`` and ``os.path.join`` (provenance of the first named part)."""
+    for _ in range(4):
+        if not isinstance(node, ast.Call):
+            break
+        f = node.func
+        last = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+        if not node.args:
+            if last in _PATH_WRAPPERS and isinstance(f, ast.Attribute):
+                node = f.value  # Path(p).expanduser()
+                continue
+            break
+        if last == "join" and not isinstance(getattr(f, "value", None), ast.Constant):
+            parts = [r.resolve(a, cs.scope) for a in node.args]
+            if not parts or any(p is None or not isinstance(p.value, str) for p in parts):
+                return None
+            first = next((p for p in parts if p and p.how != "literal"), parts[0])
+            assert first is not None
+            joined = "/".join(str(p.value) for p in parts if p is not None)
+            return Val(joined, first.how, first.detail, first.line, first.file)
+        if last not in _PATH_WRAPPERS:
+            break
+        node = node.args[0]
+    return resolve_at(r, cs, node)
+
+
+def _categories(cs: CallSite, r: Resolver) -> str:
+    """ " (a, b)" for sklearn's ``fetch_20newsgroups(categories=[...])``, else ""."""
+    v = resolve_at(r, cs, kwarg(cs.node, "categories"))
+    if v is None or not isinstance(v.value, list) or not v.value:
+        return ""
+    if not all(isinstance(c, str) for c in v.value):
+        return ""
+    return f" ({', '.join(v.value)})"
 
 
 def dataset_field(ix: Index, r: Resolver) -> Field | None:
@@ -114,7 +181,9 @@ def dataset_field(ix: Index, r: Resolver) -> Field | None:
             f = Field(canon, v.line, v.how, v.detail, file=v.file)
         else:
             f = Field(canon, cs.node.lineno, "literal", cs.raw)
-        found.append((canon, f))
+        if cs.last.startswith("fetch_"):
+            f.value = canon + _categories(cs, r)
+        found.append((canon.split(" (")[0], f))
     if not found:
         for s, line in ix.strings:
             if s.startswith(("http://", "https://")):

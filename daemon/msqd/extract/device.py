@@ -50,6 +50,21 @@ def _strings(node: ast.AST) -> list[tuple[int, int, str]]:
     return out
 
 
+def _returned(ix: Index, value: ast.expr) -> ast.expr:
+    """For ``device = pick_device()`` (a function of this file), the function's return
+    values in order, as one tuple; otherwise ``value`` itself."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
+        return value
+    defs = ix.functions.get(value.func.id)
+    if not defs or len(defs) != 1:
+        return value
+    rets = [n.value for n in ast.walk(defs[0][0]) if isinstance(n, ast.Return) and n.value]
+    out = ast.Tuple(elts=rets, ctx=ast.Load())
+    # Returns that name no device (``return torch.device(name)``): keep the call, whose
+    # arguments (get_device("cuda")) may name it.
+    return out if rets and _strings(out) else value
+
+
 def device_field(ix: Index, r: Resolver) -> Field | None:
     chain: list[str] = []
     line: int | None = None
@@ -83,12 +98,28 @@ def device_field(ix: Index, r: Resolver) -> Field | None:
     for b in binds:
         value = b.value
         assert value is not None
+        value = _returned(ix, value)
         if (
             isinstance(value, ast.Call)
             and value.args
             and (isinstance(value.func, ast.Attribute) and value.func.attr == "device")
         ):
             value = value.args[0]
+        if isinstance(value, ast.IfExp):
+            # args.device if torch.cuda.is_available() else "cpu": both branches, in order
+            # (the strings alone would give only "cpu").
+            for branch in (value.body, value.orelse):
+                if isinstance(branch, (ast.Name, ast.Attribute, ast.Subscript)):
+                    v = r.resolve(branch, b.scope)
+                    if v is not None and isinstance(v.value, str) and _norm(v.value):
+                        if not chain:
+                            how, detail, file = v.how, v.detail, v.file
+                        add(_norm(v.value), v.line or b.line)
+                else:
+                    for ln, _, s in _strings(branch):
+                        add(_norm(s), ln)
+            detail = detail or b.key
+            continue
         consts = _strings(value)
         if consts:
             for ln, _, s in consts:
@@ -102,10 +133,31 @@ def device_field(ix: Index, r: Resolver) -> Field | None:
                     how, detail, file = v.how, v.detail, v.file
                 add(_norm(v.value), v.line or b.line)
     if not chain and "device" in r.args:
-        v = r._arg_val("device", "args.device", (None, None), 0)
-        if v is not None and isinstance(v.value, str):
-            how, detail = v.how, v.detail
-            add(_norm(v.value), v.line or 0)
+        arg = r.args["device"]
+        if arg.default is not None and not isinstance(arg.default, ast.Constant):
+            # default="cuda" if torch.cuda.is_available() else "cpu": the whole chain.
+            for _, _, s in _strings(arg.default):
+                add(_norm(s), arg.line)
+            if chain:
+                how, detail = "argparse-default", "args.device"
+        if not chain:
+            v = r._arg_val("device", "args.device", (None, None), 0)
+            if v is not None and isinstance(v.value, str):
+                how, detail = v.how, v.detail
+                add(_norm(v.value), v.line or 0)
+    if not chain:
+        # JAX: jax.config.update("jax_platform_name", "cpu") pins the platform.
+        for cs in ix.calls_named("update"):
+            a = cs.node.args
+            if (
+                cs.name.startswith(("jax.", "config."))
+                and len(a) == 2
+                and isinstance(a[0], ast.Constant)
+                and a[0].value in ("jax_platform_name", "jax_platforms")
+            ):
+                for ln, _, s in _strings(a[1]):
+                    add(_norm(s), ln)
+                detail = detail or f"{cs.raw}({a[0].value})"
     if not chain:
         for cs in ix.calls:
             v = resolve_at(r, cs, kwarg(cs.node, "device"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..card import Component, Field
 from .index import Index
+from .process import diffusion_findings, unet_findings
 from .signals import (
     CALL_EVIDENCE,
     CLASS_WORDS,
@@ -173,6 +174,10 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
         for pat, fam, w in CLASS_WORDS:
             if re.search(pat, low):
                 ev.append(Evidence(fam, w, comp.line, f"class {comp.name}", f))
+    # What the code computes, whatever it names things: noise schedule, forward
+    # process, noise-prediction loss, U-Net skip connections.
+    for fam, w, line, detail in diffusion_findings(ix) + unet_findings(ix):
+        ev.append(Evidence(fam, w, line, detail, file))
     return ev
 
 

@@ -75,8 +75,15 @@ def _canonical(word: str) -> str | None:
     return _CANON_CACHE[word]
 
 
+# scikit-learn estimators trained by stochastic gradient descent. Their
+# ``learning_rate`` is a schedule name ("optimal"), never a number to report.
+_SKLEARN_SGD = {"SGDClassifier", "SGDRegressor", "SGDOneClassSVM"}
+
+
 def _opt_name(cs: CallSite) -> str | None:
     name, last = cs.name, cs.last
+    if last in _SKLEARN_SGD and name.startswith("sklearn."):
+        return "SGD"
     canon = _canonical(last)
     if canon is None or "lr_scheduler" in name or "schedules" in name:
         return None
@@ -103,6 +110,8 @@ def _opt_name(cs: CallSite) -> str | None:
 
 
 def _lr_node(cs: CallSite) -> ast.expr | None:
+    if cs.last in _SKLEARN_SGD:
+        return None
     if cs.name.startswith("optax."):
         return arg_or_kw(cs.node, 0, "learning_rate")
     if "keras" in cs.name or cs.name.startswith(("tf.", "tensorflow.")):

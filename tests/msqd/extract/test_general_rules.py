@@ -1,0 +1,274 @@
+"""General extraction rules on small scripts: device chains, dataset loaders and
+configs, and architecture evidence read from the data flow (not from names)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from msqd.card import FieldValue
+from msqd.extract import extract_source
+
+
+def _value(src: str, name: str) -> FieldValue | None:
+    return extract_source(textwrap.dedent(src)).value(name)
+
+
+ARGS = """
+import argparse
+import torch
+p = argparse.ArgumentParser()
+p.add_argument("--device", default={default})
+args = p.parse_args()
+"""
+
+
+@pytest.mark.parametrize(
+    ("default", "use", "want"),
+    [
+        ('"cuda"', "device = torch.device(args.device)", ["cuda"]),
+        ('"cpu"', "model = model.to(args.device)", ["cpu"]),
+        (
+            '"cuda" if torch.cuda.is_available() else "cpu"',
+            "x = x.to(args.device)",
+            ["cuda", "cpu"],
+        ),
+        (
+            '"cuda"',
+            'device = torch.device(args.device if torch.cuda.is_available() else "cpu")',
+            ["cuda", "cpu"],
+        ),
+        (
+            '"cuda"',
+            'if args.device == "cuda" and torch.cuda.is_available():\n'
+            '    device = torch.device("cuda")\n'
+            "else:\n"
+            '    device = torch.device("cpu")',
+            ["cuda", "cpu"],
+        ),
+    ],
+)
+def test_device_from_argparse(default: str, use: str, want: list[str]) -> None:
+    src = ARGS.format(default=default) + use + "\n"
+    card = extract_source(src)
+    assert card.value("device") == want
+    f = card.fields["device"]
+    assert f.line is not None
+
+
+def test_device_from_a_picking_function() -> None:
+    src = """
+    import torch
+    def pick():
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    device = pick()
+    """
+    assert _value(src, "device") == ["mps", "cpu"]
+
+
+def test_device_from_a_function_argument() -> None:
+    src = """
+    import torch
+    def get_device(name):
+        return torch.device(name)
+    device = get_device("cuda")
+    """
+    assert _value(src, "device") == ["cuda"]
+
+
+def test_device_jax_platform() -> None:
+    src = """
+    import jax
+    jax.config.update("jax_platform_name", "cpu")
+    """
+    assert _value(src, "device") == ["cpu"]
+
+
+def test_no_device_when_none_is_named() -> None:
+    src = """
+    import jax
+    jax.config.update("jax_enable_x64", True)
+    """
+    assert _value(src, "device") is None
+
+
+@pytest.mark.parametrize(
+    ("call", "want"),
+    [
+        ('load_dataset("glue", "sst2")', "SST-2"),
+        ('load_dataset("glue", name="sst2")', "SST-2"),
+        ('load_dataset("glue", "mrpc")', "GLUE (mrpc)"),
+        ('load_dataset("wmt16", "de-en")', "WMT16 (de-en)"),
+        ('load_dataset("wikitext", "wikitext-103-raw-v1")', "WikiText-103"),
+        ('load_dataset("wikitext", "wikitext-2-raw-v1")', "WikiText-2"),
+        ('load_dataset("imdb")', "IMDB"),
+        ('load_dataset("imdb", split="train")', "IMDB"),
+        # A version config is a variant of the data set, not another data set.
+        ('load_dataset("squad", "plain_text")', "SQuAD"),
+    ],
+)
+def test_hf_dataset_configs(call: str, want: str) -> None:
+    src = f"from datasets import load_dataset\nraw = {call}\n"
+    assert _value(src, "dataset") == want
+
+
+def test_hf_config_through_a_constant_keeps_provenance() -> None:
+    src = 'from datasets import load_dataset\nTASK = "sst2"\nraw = load_dataset("glue", TASK)\n'
+    f = extract_source(src).fields["dataset"]
+    assert (f.value, f.how, f.line) == ("SST-2", "constant", 2)
+
+
+@pytest.mark.parametrize(
+    ("code", "want"),
+    [
+        (
+            "from sklearn.datasets import fetch_20newsgroups\nd = fetch_20newsgroups()",
+            "20 Newsgroups",
+        ),
+        (
+            "from sklearn.datasets import fetch_20newsgroups\n"
+            'd = fetch_20newsgroups(categories=["sci.med", "sci.space"])',
+            "20 Newsgroups (sci.med, sci.space)",
+        ),
+        (
+            "from sklearn.datasets import fetch_california_housing\nd = fetch_california_housing()",
+            "California Housing",
+        ),
+        ('from sklearn.datasets import fetch_openml\nX, y = fetch_openml("mnist_784")', "MNIST"),
+        (
+            "from sklearn.datasets import fetch_openml\n"
+            'X, y = fetch_openml(name="mnist_784", version=1, return_X_y=True)',
+            "MNIST",
+        ),
+        (
+            "from sklearn import datasets\nX, y = datasets.fetch_openml('Fashion-MNIST')",
+            "Fashion-MNIST",
+        ),
+        ("from tensorflow import keras\nd = keras.datasets.cifar10.load_data()", "CIFAR-10"),
+        ("import tensorflow as tf\nd = tf.keras.datasets.cifar100.load_data()", "CIFAR-100"),
+        (
+            "from tensorflow.keras.datasets import fashion_mnist\nd = fashion_mnist.load_data()",
+            "Fashion-MNIST",
+        ),
+        ('import tensorflow_datasets as tfds\nds = tfds.load("cifar10")', "CIFAR-10"),
+        ('import tensorflow_datasets as tfds\nds = tfds.load("glue/sst2")', "SST-2"),
+        (
+            'import os\nDATA = "~/data"\ntext = open(os.path.join(DATA, "tinyshakespeare.txt")).read()',
+            "Shakespeare",
+        ),
+        (
+            "from pathlib import Path\n"
+            'text = Path("data/tinyshakespeare/input.txt").expanduser().read_text()',
+            "Shakespeare",
+        ),
+    ],
+)
+def test_dataset_loaders(code: str, want: str) -> None:
+    assert _value(code, "dataset") == want
+
+
+DIFFUSION = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(1, 1, 3, padding=1)
+        self.t = nn.Linear(1, 1)
+
+    def forward(self, x, t):
+        return self.c(x) + self.t(t.float()[:, None])[:, :, None, None]
+
+net = Net()
+betas = torch.linspace(1e-4, 0.02, 250)
+abar = torch.cumprod(1 - betas, 0)
+for x in loader:
+    t = torch.randint(0, 250, (x.size(0),))
+    e = torch.randn_like(x)
+    a = abar[t][:, None, None, None]
+    loss = F.mse_loss(net(a.sqrt() * x + (1 - a).sqrt() * e, t), e)
+"""
+
+
+def test_diffusion_from_data_flow_without_telling_names() -> None:
+    card = extract_source(DIFFUSION)
+    assert card.value("arch_family") == ["diffusion"]
+    assert card.value("conditional") is False
+    assert card.value("timesteps") == 250
+    assert card.value("beta_schedule") == "linear"
+
+
+def test_denoising_autoencoder_is_not_diffusion() -> None:
+    # The target is the clean input, not the noise: not noise prediction.
+    src = DIFFUSION.replace(
+        "loss = F.mse_loss(net(a.sqrt() * x + (1 - a).sqrt() * e, t), e)",
+        "loss = F.mse_loss(net(x + 0.1 * e, t), x)",
+    ).replace("abar = torch.cumprod(1 - betas, 0)", "")
+    assert "diffusion" not in (extract_source(src).value("arch_family") or [])
+
+
+def test_noise_prediction_alone_is_not_enough() -> None:
+    src = """
+    import torch
+    import torch.nn.functional as F
+    e = torch.randn_like(x)
+    loss = F.mse_loss(model(x + e, y), e)
+    """
+    assert "diffusion" not in (_value(src, "arch_family") or [])
+
+
+def test_cumprod_of_unrelated_rates_is_not_a_noise_schedule() -> None:
+    src = """
+    import torch
+    keep = torch.cumprod(1 - drop_rates, 0)
+    """
+    assert "diffusion" not in (_value(src, "arch_family") or [])
+
+
+def test_alpha_bar_linspace_is_not_a_linear_beta_schedule() -> None:
+    src = DIFFUSION.replace(
+        "abar = torch.cumprod(1 - betas, 0)", "abar = torch.linspace(0.999, 0.001, 250)"
+    ).replace("betas = torch.linspace(1e-4, 0.02, 250)\n", "")
+    assert _value(src, "beta_schedule") is None
+
+
+UNET = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.down = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+        self.up = nn.ConvTranspose2d(32, 16, 4, stride=2, padding=1)
+        self.out = nn.Conv2d(32, 1, 1)
+
+    def forward(self, x):
+        h = self.down(x)
+        return self.out(torch.cat([F.relu(self.up(h)), x], 1))
+"""
+
+
+def test_unet_from_skip_connection() -> None:
+    assert "unet" in (_value(UNET, "arch_family") or [])
+
+
+def test_concat_without_upsampling_is_not_a_unet() -> None:
+    src = UNET.replace("F.relu(self.up(h))", "F.relu(h)")
+    assert "unet" not in (_value(src, "arch_family") or [])
+
+
+def test_sklearn_sgd_estimator_reports_sgd_without_a_rate() -> None:
+    src = """
+    from sklearn.linear_model import SGDClassifier
+    clf = SGDClassifier(loss="hinge", learning_rate="optimal", alpha=1e-4)
+    """
+    card = extract_source(textwrap.dedent(src))
+    assert card.value("optimizer") == "SGD"
+    assert card.value("learning_rate") is None
