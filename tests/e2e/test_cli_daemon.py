@@ -207,7 +207,7 @@ def test_ls_json_sort_and_errors(demo: Daemon) -> None:
     assert errs.returncode == 0 and "no errors" in errs.stderr
     filtered = msq(demo, "ls", "--filter", 'optimizer = "SGD"')
     assert filtered.returncode == 0
-    assert len(filtered.stdout.splitlines()) == 3  # header + 2 SGD scripts
+    assert len(filtered.stdout.splitlines()) == 4  # header + 3 SGD scripts (README)
 
 
 def test_status_json_text_and_wait(demo: Daemon) -> None:
