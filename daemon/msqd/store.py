@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,18 +24,10 @@ import numpy as np
 from .card import ModelCard
 from .errors import StorageError
 from .migrations import migrate
+from .store_llm import LLMDescriptions
+from .store_reads import FileState, StoreReads
 
-
-@dataclass(frozen=True)
-class FileState:
-    """What the store knows of one file, for reconciling against the disk."""
-
-    path: str
-    size: int
-    mtime: float
-    sha256: str
-    status: str
-    root: str = ""
+__all__ = ["FileState", "Store", "Upserted"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +40,7 @@ class Upserted:
     old_label: int | None
 
 
-class Store:
+class Store(StoreReads, LLMDescriptions):
     """Cards, FTS5 rows and embedding BLOBs in one SQLite database."""
 
     def __init__(self, path: Path) -> None:
@@ -308,234 +300,7 @@ class Store:
             )
             return cur.rowcount
 
-    # ------------------------------------------------------------ reads
-
-    def embedding(self, sha256: str, model: str) -> np.ndarray | None:
-        """The cached vector for content ``sha256`` under ``model``, if any."""
-        row = (
-            self._reader()
-            .execute(
-                "SELECT vector FROM embeddings WHERE sha256 = ? AND model = ?", (sha256, model)
-            )
-            .fetchone()
-        )
-        return None if row is None else np.frombuffer(row[0], dtype=np.float32).copy()
-
-    def file_states(self, under: str | None = None) -> dict[str, FileState]:
-        """Known files (all, or those whose path starts with ``under``)."""
-        sql = "SELECT path, size, mtime, sha256, status, root FROM cards"
-        args: tuple[str, ...] = ()
-        if under:
-            prefix = under.rstrip("/") + "/"
-            sql += " WHERE substr(path, 1, ?) = ?"
-            args = (len(prefix), prefix)  # type: ignore[assignment]
-        rows = self._reader().execute(sql, args).fetchall()
-        return {r[0]: FileState(*r) for r in rows}
-
-    def vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
-        """(labels, matrix) of every card's vector under ``model``."""
-        rows = (
-            self._reader()
-            .execute(
-                "SELECT c.vec_label, e.vector FROM cards c JOIN embeddings e "
-                "ON e.sha256 = c.sha256 AND e.model = ? WHERE c.vec_label IS NOT NULL",
-                (model,),
-            )
-            .fetchall()
-        )
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-        labels = np.array([r[0] for r in rows], dtype=np.int64)
-        mat = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-        return labels, mat
-
-    def cards_by_label(self, labels: list[int]) -> dict[int, tuple[int, ModelCard]]:
-        """label -> (row id, card) for the given vector labels."""
-        return self._cards_where("vec_label", labels, key_col=2)
-
-    def cards_by_rowid(self, ids: list[int]) -> dict[int, tuple[int, ModelCard]]:
-        return self._cards_where("id", ids, key_col=0)
-
-    def _cards_where(
-        self, col: str, keys: list[int], key_col: int
-    ) -> dict[int, tuple[int, ModelCard]]:
-        out: dict[int, tuple[int, ModelCard]] = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self._reader().execute(
-                f"SELECT id, card_json, vec_label FROM cards WHERE {col} IN ({marks})", chunk
-            ):
-                out[row[key_col]] = (row[0], ModelCard.from_json(json.loads(row[1])))
-        return out
-
-    def card(self, model_id: str) -> ModelCard | None:
-        row = (
-            self._reader()
-            .execute("SELECT card_json FROM cards WHERE model_id = ?", (model_id,))
-            .fetchone()
-        )
-        return None if row is None else ModelCard.from_json(json.loads(row[0]))
-
-    def iter_cards(
-        self, order: str = "model_id", desc: bool = False
-    ) -> Iterator[tuple[int, ModelCard]]:
-        """Every card with its row id, sorted by a whitelisted column."""
-        if order not in ("model_id", "modified", "first_seen", "size", "path", "updated"):
-            order = "model_id"
-        direction = "DESC" if desc else "ASC"
-        rows = (
-            self._reader()
-            .execute(f"SELECT id, card_json FROM cards ORDER BY {order} {direction}, id")
-            .fetchall()
-        )
-        for r in rows:
-            yield r[0], ModelCard.from_json(json.loads(r[1]))
-
-    def model_ids(self) -> list[str]:
-        return [
-            r[0] for r in self._reader().execute("SELECT model_id FROM cards ORDER BY model_id")
-        ]
-
-    def fts(self, match: str, limit: int) -> list[tuple[int, float]]:
-        """(row id, bm25) of the best full-text matches; bm25 lower is better."""
-        if not match:
-            return []
-        try:
-            rows = (
-                self._reader()
-                .execute(
-                    "SELECT rowid, bm25(cards_fts, 2.0, 1.0, 1.0) AS s FROM cards_fts "
-                    "WHERE cards_fts MATCH ? ORDER BY s LIMIT ?",
-                    (match, limit),
-                )
-                .fetchall()
-            )
-        except sqlite3.OperationalError:
-            return []
-        return [(int(r[0]), float(r[1])) for r in rows]
-
-    def counts(self) -> dict[str, int]:
-        rows = (
-            self._reader().execute("SELECT status, COUNT(*) FROM cards GROUP BY status").fetchall()
-        )
-        return {r[0]: int(r[1]) for r in rows}
-
-    def count_under(self, root: str) -> tuple[int, int]:
-        """(cards, cards in error) under ``root``."""
-        prefix = root.rstrip("/") + "/"
-        row = (
-            self._reader()
-            .execute(
-                "SELECT COUNT(*), SUM(status = 'error') FROM cards WHERE substr(path, 1, ?) = ?",
-                (len(prefix), prefix),
-            )
-            .fetchone()
-        )
-        return int(row[0] or 0), int(row[1] or 0)
-
-    def total(self) -> int:
-        return int(self._reader().execute("SELECT COUNT(*) FROM cards").fetchone()[0])
-
-    def row_versions(self) -> list[tuple[int, float, int | None]]:
-        """(row id, updated, vec_label) of every card: a cheap "what changed" scan."""
-        return self._reader().execute("SELECT id, updated, vec_label FROM cards").fetchall()
-
-    def card_json_by_rowid(self, ids: list[int]) -> list[tuple[int, str]]:
-        """(row id, card JSON) for the given rows, read without building ModelCards."""
-        marks = ",".join("?" * len(ids))
-        return (
-            self._reader()
-            .execute(f"SELECT id, card_json FROM cards WHERE id IN ({marks})", ids)
-            .fetchall()
-        )
-
-    def has_path(self, path: str) -> bool:
-        """True when a card exists for ``path``."""
-        row = self._reader().execute("SELECT 1 FROM cards WHERE path = ?", (path,)).fetchone()
-        return row is not None
-
-    def paths_with_sha(self, sha256: str) -> list[str]:
-        """Paths of the cards whose content is ``sha256``."""
-        rows = self._reader().execute("SELECT path FROM cards WHERE sha256 = ?", (sha256,))
-        return [r[0] for r in rows]
-
-    def vector_labels(self) -> set[int]:
-        """Every card's vector label (what the vector index must hold)."""
-        rows = self._reader().execute("SELECT vec_label FROM cards WHERE vec_label IS NOT NULL")
-        return {int(r[0]) for r in rows}
-
     def set_mtime(self, path: str, mtime: float) -> None:
         """Record a new mtime for unchanged content (a touch, or a copy with -p)."""
         with self._write() as db:
             db.execute("UPDATE cards SET mtime = ? WHERE path = ?", (mtime, path))
-
-    # ------------------------------------------------------------ LLM descriptions
-
-    def llm_description(self, sha256: str, model: str | None = None) -> str | None:
-        """The cached LLM description of content ``sha256`` (by ``model``, or the newest)."""
-        sql = "SELECT text FROM llm_descriptions WHERE sha256 = ?"
-        args: tuple[str, ...] = (sha256,)
-        if model is not None:
-            sql, args = sql + " AND model = ?", (sha256, model)
-        row = self._reader().execute(sql + " ORDER BY created DESC LIMIT 1", args).fetchone()
-        return None if row is None else str(row[0])
-
-    def card_lacking_llm_description(
-        self, model: str, skip: Collection[str] = ()
-    ) -> tuple[str, ModelCard] | None:
-        """(path, card) of one indexed card whose content has no description by ``model``.
-
-        Contents in ``skip`` (sha256) are passed over.
-        """
-        skip = sorted(skip)[:500]
-        marks = ",".join("?" * len(skip))
-        row = (
-            self._reader()
-            .execute(
-                "SELECT path, card_json FROM cards c WHERE status IN ('ok', 'partial') "
-                "AND NOT EXISTS (SELECT 1 FROM llm_descriptions d "
-                "WHERE d.sha256 = c.sha256 AND d.model = ?) "
-                f"AND sha256 NOT IN ({marks}) ORDER BY updated DESC LIMIT 1",
-                (model, *skip),
-            )
-            .fetchone()
-        )
-        if row is None:
-            return None
-        return str(row[0]), ModelCard.from_json(json.loads(row[1]))
-
-    def set_llm_description(
-        self, path: str, sha256: str, model: str, text: str, lexical: str | None = None
-    ) -> bool:
-        """Cache ``text`` for ``sha256`` and write it onto the card at ``path``.
-
-        The card is only changed when it still holds that content (the file may
-        have changed while the LLM wrote); ``lexical`` replaces its FTS body.
-        The vector is left alone: re-embedding for a description is not worth it.
-        """
-        with self._write() as db:
-            db.execute(
-                "INSERT INTO llm_descriptions(sha256, model, text, created) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(sha256, model) DO UPDATE SET text = excluded.text",
-                (sha256, model, text, time.time()),
-            )
-            row = db.execute(
-                "SELECT id, card_json, model_id FROM cards WHERE path = ? AND sha256 = ?",
-                (path, sha256),
-            ).fetchone()
-            if row is None:
-                return False
-            data = json.loads(row[1])
-            data["llm_description"] = text
-            db.execute("UPDATE cards SET card_json = ? WHERE id = ?", (json.dumps(data), row[0]))
-            if lexical is not None:
-                project = db.execute(
-                    "SELECT project FROM cards_fts WHERE rowid = ?", (row[0],)
-                ).fetchone()
-                db.execute("DELETE FROM cards_fts WHERE rowid = ?", (row[0],))
-                db.execute(
-                    "INSERT INTO cards_fts(rowid, model_id, project, body) VALUES (?, ?, ?, ?)",
-                    (row[0], row[2].replace("/", " "), project[0] if project else "", lexical),
-                )
-            return True
