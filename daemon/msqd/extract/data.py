@@ -10,6 +10,7 @@ from ..vocab import DATASET_CLASSES, DATASET_COLLECTIONS, canonical_dataset
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
 from .hyper import named_value
 from .index import CallSite, Index
+from .names import DATASET_NAMES, IMAGE_SIZE_NAMES
 from .resolve import Resolver, Val
 
 # Calls whose first string argument names a dataset (HF hub id, tfds name, gym env id).
@@ -194,7 +195,7 @@ def dataset_field(ix: Index, r: Resolver) -> Field | None:
         return None
     main_name = found[0][0]
     # A dataset chosen by an option (``--dataset mnist``) decides which of several loads is main.
-    chosen = named_value(ix, r, ("dataset", "DATASET", "dataset_name", "DATASET_NAME", "data"))
+    chosen = named_value(ix, r, DATASET_NAMES)
     if chosen is not None and isinstance(chosen.value, str):
         c = _from_string(chosen.value)
         if c and any(n == c for n, _ in found):
@@ -320,16 +321,7 @@ def image_size_field(ix: Index, r: Resolver) -> Field | None:
         named_value(
             ix,
             r,
-            (
-                "IMG_SIZE",
-                "IMAGE_SIZE",
-                "img_size",
-                "image_size",
-                "resolution",
-                "RESOLUTION",
-                "im_size",
-                "IMG_RES",
-            ),
+            IMAGE_SIZE_NAMES,
         )
     )
     if v is not None:

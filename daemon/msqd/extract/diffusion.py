@@ -8,6 +8,7 @@ from ..card import Field
 from .common import kwarg, number, resolve_at, to_field
 from .hyper import named_value
 from .index import Binding, Index
+from .names import SCHEDULE_NAMES, TIMESTEP_NAMES
 from .resolve import Resolver, unparse
 
 _T_KWARGS = (
@@ -19,23 +20,6 @@ _T_KWARGS = (
     "diffusion_steps",
     "T",
     "n_timesteps",
-    "num_diffusion_steps",
-)
-_T_NAMES = (
-    "T",
-    "TIMESTEPS",
-    "timesteps",
-    "num_timesteps",
-    "NUM_TIMESTEPS",
-    "noise_steps",
-    "NOISE_STEPS",
-    "n_steps",
-    "N_STEPS",
-    "diffusion_steps",
-    "DIFFUSION_STEPS",
-    "num_train_timesteps",
-    "n_timesteps",
-    "N_TIMESTEPS",
     "num_diffusion_steps",
 )
 _SCHEDULES = {
@@ -56,7 +40,7 @@ def timesteps_field(ix: Index, r: Resolver) -> Field | None:
             v = number(resolve_at(r, cs, kwarg(cs.node, *_T_KWARGS)), int)
             if v is not None and v.value > 1:
                 return to_field(v)
-    v = number(named_value(ix, r, _T_NAMES), int)
+    v = number(named_value(ix, r, TIMESTEP_NAMES), int)
     if v is not None and v.value > 1:
         return to_field(v)
     return _schedule_length(ix, r)
@@ -140,15 +124,7 @@ def beta_schedule_field(ix: Index, r: Resolver) -> Field | None:
     named = named_value(
         ix,
         r,
-        (
-            "beta_schedule",
-            "BETA_SCHEDULE",
-            "schedule",
-            "noise_schedule",
-            "SCHEDULE",
-            "NOISE_SCHEDULE",
-            "schedule_name",
-        ),
+        SCHEDULE_NAMES,
     )
     if named is not None and isinstance(named.value, str) and named.value in _SCHEDULES:
         return to_field(named, _SCHEDULES[named.value])

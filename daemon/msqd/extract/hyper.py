@@ -16,6 +16,7 @@ from ..card import Field
 from ..vocab import canonical_optimizer
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
 from .index import CallSite, Index
+from .names import BATCH_NAMES, EPOCH_NAMES, LR_NAMES
 from .resolve import Resolver, Val, unparse
 
 _DISC = re.compile(r"disc|netd|critic|(^|[^a-z])d([^a-z]|$)|_d\b|optimizerd|optd", re.I)
@@ -175,9 +176,7 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         if wd is not None and "weight_decay" not in out:
             out["weight_decay"] = to_field(wd)
     if "learning_rate" not in out and not any(_lr_node(cs) is not None for cs, _ in sites):
-        v = named_value(
-            ix, r, ("learning_rate", "lr", "LR", "LEARNING_RATE", "base_lr", "BASE_LR", "init_lr")
-        )
+        v = named_value(ix, r, LR_NAMES)
         v = number(v) or first_kwarg(ix, r, ("learning_rate", "lr"))
         if v is not None:
             out["learning_rate"] = to_field(v)
@@ -267,9 +266,7 @@ def batch_field(ix: Index, r: Resolver) -> Field | None:
     if found:
         main = next((f for f, t in found if t), found[0][0])
         return with_alternatives(main, [f for f, _ in found if f is not main])
-    v = number(
-        named_value(ix, r, ("batch_size", "BATCH_SIZE", "bs", "BS", "train_batch_size")), int
-    ) or first_kwarg(ix, r, ("batch_size",), int)
+    v = number(named_value(ix, r, BATCH_NAMES), int) or first_kwarg(ix, r, ("batch_size",), int)
     return to_field(v) if v is not None else None
 
 
@@ -329,17 +326,7 @@ def epochs_field(ix: Index, r: Resolver) -> Field | None:
         named_value(
             ix,
             r,
-            (
-                "epochs",
-                "EPOCHS",
-                "num_epochs",
-                "NUM_EPOCHS",
-                "n_epochs",
-                "N_EPOCHS",
-                "max_epochs",
-                "MAX_EPOCHS",
-                "nb_epochs",
-            ),
+            EPOCH_NAMES,
         ),
         int,
     )

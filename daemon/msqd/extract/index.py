@@ -11,6 +11,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
+from .names import ACCESS_KEYS
+
 # (class name or None, function name or None)
 Scope = tuple[str | None, str | None]
 MODULE: Scope = (None, None)
@@ -109,72 +111,6 @@ class Index:
         return any(m == p or m.startswith(p + ".") for m, _ in self.import_lines for p in prefixes)
 
 
-# Keys whose reads (x.key, x["key"]) are indexed: the names the fact finders look up
-# by name. Indexing every attribute read would cost more than the whole lookup.
-ACCESS_KEYS = frozenset(
-    {
-        "lr",
-        "LR",
-        "learning_rate",
-        "LEARNING_RATE",
-        "base_lr",
-        "BASE_LR",
-        "init_lr",
-        "batch_size",
-        "BATCH_SIZE",
-        "bs",
-        "BS",
-        "train_batch_size",
-        "epochs",
-        "EPOCHS",
-        "num_epochs",
-        "NUM_EPOCHS",
-        "n_epochs",
-        "N_EPOCHS",
-        "max_epochs",
-        "MAX_EPOCHS",
-        "nb_epochs",
-        "seed",
-        "SEED",
-        "RANDOM_SEED",
-        "random_seed",
-        "IMG_SIZE",
-        "IMAGE_SIZE",
-        "img_size",
-        "image_size",
-        "resolution",
-        "RESOLUTION",
-        "im_size",
-        "IMG_RES",
-        "dataset",
-        "DATASET",
-        "dataset_name",
-        "DATASET_NAME",
-        "data",
-        "T",
-        "TIMESTEPS",
-        "timesteps",
-        "num_timesteps",
-        "NUM_TIMESTEPS",
-        "noise_steps",
-        "NOISE_STEPS",
-        "n_steps",
-        "N_STEPS",
-        "diffusion_steps",
-        "DIFFUSION_STEPS",
-        "num_train_timesteps",
-        "n_timesteps",
-        "N_TIMESTEPS",
-        "num_diffusion_steps",
-        "beta_schedule",
-        "BETA_SCHEDULE",
-        "schedule",
-        "noise_schedule",
-        "SCHEDULE",
-        "NOISE_SCHEDULE",
-        "schedule_name",
-    }
-)
 # Fields that never hold nodes worth visiting (contexts, operators).
 _SKIP_FIELDS = {"ctx", "op", "ops", "type_comment", "kind", "type_ignores"}
 _FIELDS: dict[type, tuple[str, ...]] = {}

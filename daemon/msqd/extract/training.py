@@ -8,6 +8,7 @@ from ..card import Field
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
 from .hyper import named_value
 from .index import Index
+from .names import SEED_NAMES
 from .resolve import Resolver, Val, unparse
 
 _FUNCTIONAL = {
@@ -123,7 +124,7 @@ def seed_field(ix: Index, r: Resolver) -> Field | None:
         if v is not None:
             found.append(to_field(v))
     if not found:
-        v = number(named_value(ix, r, ("SEED", "seed", "RANDOM_SEED", "random_seed")), int)
+        v = number(named_value(ix, r, SEED_NAMES), int)
         if v is None:
             for cs in ix.calls:
                 v = number(resolve_at(r, cs, kwarg(cs.node, "random_state")), int)
