@@ -194,9 +194,9 @@ FRAMEWORKS: dict[str, tuple[str, ...]] = {
 
 # Canonical optimizer names (as they appear in cards) -> query words.
 OPTIMIZERS: dict[str, tuple[str, ...]] = {
-    "Adam": ("adam",),
+    "Adam": ("adam", "adaptive moment estimation"),
     "AdamW": ("adamw",),
-    "SGD": ("sgd", "momentum sgd", "sgd with momentum"),
+    "SGD": ("sgd", "momentum sgd", "sgd with momentum", "stochastic gradient descent"),
     "RMSprop": ("rmsprop",),
     "Adagrad": ("adagrad",),
     "Adadelta": ("adadelta",),

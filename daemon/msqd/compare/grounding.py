@@ -28,6 +28,7 @@ from .words import (
     DEVICE_SKIP,
     LAYER_WORDS,
     NUMBER_WORDS,
+    PROSE_LAYERS,
 )
 
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n+")
@@ -59,7 +60,7 @@ _ALL_WORDS = re.compile(r"\b(?:both|all|each|every)\b", re.I)
 class Claim:
     """One checkable statement inside a sentence."""
 
-    kind: str  # number, ratio, delta, date, dataset, optimizer, device, arch, class
+    kind: str  # number, ratio, delta, date, dataset, optimizer, device, arch, layer, class
     text: str
     value: Any
     start: int
@@ -125,6 +126,10 @@ _DATASET_PATTERNS = _alias_patterns(DATASETS)
 _OPTIMIZER_PATTERNS = _alias_patterns(OPTIMIZERS)
 _DEVICE_PATTERNS = _alias_patterns(DEVICES)
 _ARCH_PATTERNS = _alias_patterns(ARCH_WORDS)
+_LAYER_PATTERNS = [
+    (re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", re.I), frags)
+    for alt, frags in PROSE_LAYERS.items()
+]
 
 
 def _class_like(t: str) -> bool:
@@ -242,6 +247,8 @@ def extract_claims(
     claims += [
         Claim("schedule", m.group(1), m.group(1).lower(), m.start()) for m in scan.take(_SCHEDULE)
     ]
+    for pat, frags in _LAYER_PATTERNS:
+        claims += [Claim("layer", m.group(), frags, m.start()) for m in scan.take(pat)]
     first_word = re.match(r"\s*(\w+)", scan.text)
     for m in list(_IDENT.finditer(scan.text)):
         last = m.group().rsplit(".", 1)[-1]
@@ -277,6 +284,8 @@ def _true_of(claim: Claim, mf: ModelFacts, facts: Facts) -> bool:
         return v.replace(" ", "_") in mf.schedules
     if claim.kind == "arch":
         return v in mf.arch
+    if claim.kind == "layer":
+        return any(f in c for f in v for c in mf.classes)
     return any(c in mf.classes for c in v)
 
 

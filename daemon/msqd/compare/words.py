@@ -171,3 +171,29 @@ COMMON_ACRONYMS = frozenset(
     ]
 )
 ABBREVIATIONS = frozenset({"approx", "cf", "e.g", "eq", "etc", "fig", "i.e", "no", "resp", "vs"})
+
+# Layers and techniques named in plain prose ("dropout", "max pooling"), mapped to
+# the class-name fragments that make the claim true of a model. A tiny model likes
+# to decorate its prose with these; the facts decide.
+PROSE_LAYERS: dict[str, tuple[str, ...]] = {
+    r"drop-?out": ("dropout",),
+    r"max[- ]?pool(?:ing|s)?": ("maxpool", "max_pool"),
+    r"average[- ]?pool(?:ing|s)?|avg[- ]?pool(?:ing)?": ("avgpool", "avg_pool"),
+    r"(?:global )?pooling(?: layers?)?": ("pool",),
+    r"sigmoid(?: activations?| functions?)?": ("sigmoid",),
+    r"soft-?max": ("softmax",),
+    r"tanh": ("tanh",),
+    r"(?:leaky )?relus?": ("relu",),
+    r"gelus?": ("gelu",),
+    r"silus?|swish": ("silu", "swish"),
+    r"batch[- ]?norm(?:ali[sz]ation)?": ("batchnorm",),
+    r"group[- ]?norm(?:ali[sz]ation)?": ("groupnorm",),
+    r"layer[- ]?norm(?:ali[sz]ation)?": ("layernorm",),
+    r"instance[- ]?norm(?:ali[sz]ation)?": ("instancenorm",),
+    r"transposed convolutions?|deconvolutions?": ("convtranspose", "conv_transpose"),
+    r"convolution(?:s|al)?(?: layers?| neural networks?)?|cnns?": ("conv",),
+    r"embedding(?: layers?)?": ("embedding",),
+    r"up-?sampling": ("upsample", "convtranspose", "interpolate"),
+    r"early[- ]stopping": ("earlystopping",),
+    r"recurrent(?: layers?| neural networks?)?|rnns?": ("lstm", "gru", "rnn"),
+}

@@ -164,3 +164,26 @@ def test_injected_instruction_claims_are_dropped():
     ):
         assert not check_sentence(s, facts).ok, s
     assert check_sentence("ddpm_injected uses Adam.", facts).ok
+
+
+# Layers, techniques and optimizers written in plain words are claims too: the
+# demo once printed "stochastic gradient descent with early stopping" and "dropout
+# layers" about two Adam-trained diffusion models without dropout.
+PROSE_CASES = [
+    ("v10 uses group normalization and multi-head attention.", True),
+    ("The models are trained with stochastic gradient descent.", False),
+    ("Training uses early stopping.", False),
+    ("Both networks use dropout layers and max pooling.", False),
+    ("v10 applies batch normalization after every convolution.", False),
+]
+
+
+@pytest.mark.parametrize("sentence,ok", PROSE_CASES)
+def test_prose_layer_and_optimizer_claims(sentence: str, ok: bool) -> None:
+    from msqd.compare import Facts
+    from msqd.compare.compose import columns_of
+
+    from .cards import cifar_ddpm, mnist_ddpm
+
+    facts = Facts.from_columns(columns_of([[cifar_ddpm()], [mnist_ddpm()]]))
+    assert check_sentence(sentence, facts).ok is ok, check_sentence(sentence, facts).reasons
