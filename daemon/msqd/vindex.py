@@ -71,7 +71,7 @@ class RWLock:
 class VectorIndex:
     """Cosine HNSW index over card vectors, keyed by the store's ``vec_label``."""
 
-    def __init__(self, dim: int, *, m: int = 16, ef_construction: int = 100, ef: int = 64) -> None:
+    def __init__(self, dim: int, *, m: int = 16, ef_construction: int = 100, ef: int = 128) -> None:
         self.dim = dim
         self.m = m
         self.ef_construction = ef_construction
