@@ -34,7 +34,7 @@ from tests.msqd.search.queries import QUERIES
 
 pytestmark = pytest.mark.slow
 
-DEMO = REPO / "client" / "msq" / "demo" / "corpus"
+DEMO = REPO / "daemon" / "msqd" / "demo_corpus"
 FIXTURES = REPO / "tests" / "fixtures" / "corpus"
 NDCG_MIN = 0.83
 RECALL_MIN = 0.88

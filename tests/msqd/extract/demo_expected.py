@@ -1,4 +1,4 @@
-"""Hand-written expectations for the bundled demo corpus (client/msq/demo/corpus).
+"""Hand-written expectations for the bundled demo corpus (daemon/msqd/demo_corpus).
 
 Written from the corpus README (the user-visible ground truth) and from reading each
 script, before looking at what the extractor says. Same shape as ``expected.py``: a

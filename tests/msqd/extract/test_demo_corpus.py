@@ -17,7 +17,7 @@ from msqd.extract import extract_file
 
 from .demo_expected import DEMO
 
-DEMO_ROOT = Path(__file__).resolve().parents[3] / "client" / "msq" / "demo" / "corpus"
+DEMO_ROOT = Path(__file__).resolve().parents[3] / "daemon" / "msqd" / "demo_corpus"
 
 _cards: dict[str, ModelCard] = {}
 

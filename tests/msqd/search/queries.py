@@ -2,13 +2,13 @@
 
 Keys name files, not model ids (both corpora have projects called
 ``mnist-diffusion``, so ids get ``~2`` suffixes in index order): ``demo/<path>``
-is under client/msq/demo/corpus, ``fix/<path>`` under tests/fixtures/corpus.
+is under daemon/msqd/demo_corpus, ``fix/<path>`` under tests/fixtures/corpus.
 
 Grades: 2 = exactly what was asked, 1 = related (a reasonable person would not
 mind seeing it lower down). Unlisted files are 0. A query with ``labels = {}`` has
 no right answer: the table must be empty (rows hidden under the floor).
 For comparisons ``sides`` holds one label dict per side, in question order.
-Facts come from client/msq/demo/corpus/README.md and the fixture files' own code.
+Facts come from daemon/msqd/demo_corpus/README.md and the fixture files' own code.
 """
 
 from __future__ import annotations
