@@ -66,7 +66,7 @@ class App:
             on_overflow=self._reconcile_soon,
             on_rules_changed=self._reconcile_soon,
         )
-        self.reconciler = Reconciler(self.store, self.indexer, self.watcher, lambda: self.vindex)
+        self.reconciler = Reconciler(self.store, self.indexer, self.watcher)
         self.search = SearchEngine(self.store, lambda: self.vindex, lambda: self.embedder)
         self.narrator = self._make_narrator()
         self.jobs = Jobs(self)
@@ -231,9 +231,7 @@ class App:
                 orphans.append(p)
             else:
                 adopted.append((p, str(owner)))  # still covered by an outer root
-        labels = self.store.delete_paths(orphans)
-        if self.vindex is not None:
-            self.vindex.remove(labels)
+        self.indexer.drop(orphans)
         self.indexer.enqueue_many(adopted)
         return self.roots()
 
@@ -271,13 +269,10 @@ class App:
 
     def _on_dir_gone(self, d: str) -> None:
         try:
-            labels = self.store.delete_paths(list(self.store.file_states(d)))
+            self.indexer.drop(list(self.store.file_states(d)))
         except StorageError as e:
             # The next reconcile removes them; until then they are stale, not lost.
             log.error("cannot drop cards under %s: %s", d, e)
-            return
-        if self.vindex is not None:
-            self.vindex.remove(labels)
 
     @property
     def version(self) -> str:

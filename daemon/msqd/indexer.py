@@ -110,6 +110,16 @@ class Indexer:
     def enqueue(self, path: str, root: str, hot: bool = False) -> None:
         self.enqueue_many([(path, root)], hot=hot)
 
+    def drop(self, paths: list[str]) -> None:
+        """Remove the cards at ``paths`` and their vectors (a deleted file leaves nothing).
+
+        Before the index has loaded only the store changes; loading repairs the index
+        from the store's labels.
+        """
+        labels = self.store.delete_paths(paths)
+        if self.vindex is not None:
+            self.vindex.remove(labels)
+
     def enqueue_many(self, items: list[tuple[str, str]], hot: bool = False) -> None:
         """Queue (path, root) pairs; a path already queued is not queued twice.
 
@@ -261,7 +271,7 @@ class Indexer:
                 continue
             cards.append((card, root, st.st_mtime))
         if gone:
-            self.vindex.remove(self.store.delete_paths(gone))
+            self.drop(gone)
         if cards:
             self._store_cards(cards)
         failed = sum(1 for c, _, _ in cards if c.status == "error")
@@ -309,8 +319,7 @@ class Indexer:
             return
         olds = [p for p in self.store.paths_with_sha(card.sha256) if not os.path.lexists(p)]
         if olds:
-            assert self.vindex is not None
-            self.vindex.remove(self.store.delete_paths(olds))
+            self.drop(olds)
             self.moves += 1
 
     def _store_cards(self, cards: list[tuple[ModelCard, str, float]]) -> None:

@@ -12,14 +12,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import StorageError
 from .indexer import Indexer
 from .store import FileState, Store
-from .vindex import VectorIndex
 from .watcher import Watcher
 
 log = logging.getLogger(__name__)
@@ -48,17 +46,10 @@ def sha256_of(path: Path) -> str | None:
 class Reconciler:
     """Walks roots with their ignore rules and repairs the store's view of them."""
 
-    def __init__(
-        self,
-        store: Store,
-        indexer: Indexer,
-        watcher: Watcher,
-        vindex: Callable[[], VectorIndex | None],
-    ) -> None:
+    def __init__(self, store: Store, indexer: Indexer, watcher: Watcher) -> None:
         self.store = store
         self.indexer = indexer
         self.watcher = watcher
-        self.vindex = vindex
         self._lock = threading.Lock()  # one pass at a time: passes touch the same rows
         self.passes = 0
 
@@ -111,10 +102,7 @@ class Reconciler:
             if p not in seen and not any(n == Path(p) or n in Path(p).parents for n in nested)
         ]
         if gone:
-            labels = self.store.delete_paths(gone)
-            vi = self.vindex()
-            if vi is not None:
-                vi.remove(labels)
+            self.indexer.drop(gone)
             res.removed = len(gone)
         self.indexer.enqueue_many(items)
         res.queued = len(items)
