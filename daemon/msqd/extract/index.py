@@ -246,30 +246,21 @@ def build(tree: ast.Module) -> Index:
             v = getattr(node, f, None)
             if v is None:
                 continue
-            if v.__class__ is list:
-                for x in reversed(v):
-                    if isinstance(x, ast.AST):
-                        tx = type(x)
-                        if tx is ast.Name:
-                            if x.lineno < names.get(x.id, 1 << 30):  # type: ignore[attr-defined]
-                                names[x.id] = x.lineno  # type: ignore[attr-defined]
-                        elif tx is ast.Constant:
-                            cv = x.value  # type: ignore[attr-defined]
-                            if cv.__class__ is str and len(cv) < 300:
-                                strings.append((cv, x.lineno))  # type: ignore[attr-defined]
-                        else:
-                            stack.append(x)
-            elif isinstance(v, ast.AST):
-                tv = type(v)
-                if tv is ast.Name:
-                    if v.lineno < names.get(v.id, 1 << 30):  # type: ignore[attr-defined]
-                        names[v.id] = v.lineno  # type: ignore[attr-defined]
-                elif tv is ast.Constant:
-                    cv = v.value  # type: ignore[attr-defined]
+            # Leaves (names, string constants) are recorded here instead of being
+            # pushed: most nodes are leaves, and this loop is the extractor's hot path.
+            for x in reversed(v) if v.__class__ is list else (v,):
+                if not isinstance(x, ast.AST):
+                    continue
+                tx = type(x)
+                if tx is ast.Name:
+                    if x.lineno < names.get(x.id, 1 << 30):  # type: ignore[attr-defined]
+                        names[x.id] = x.lineno  # type: ignore[attr-defined]
+                elif tx is ast.Constant:
+                    cv = x.value  # type: ignore[attr-defined]
                     if cv.__class__ is str and len(cv) < 300:
-                        strings.append((cv, v.lineno))  # type: ignore[attr-defined]
+                        strings.append((cv, x.lineno))  # type: ignore[attr-defined]
                 else:
-                    stack.append(v)
+                    stack.append(x)
     ix.calls.sort(key=lambda c: (c.node.lineno, c.node.col_offset))
     for cs in ix.calls:
         cs.name = ix.expand(cs.raw)
