@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -31,7 +30,8 @@ from ..store import Store
 from ..vindex import VectorIndex
 from .fieldtable import FieldTable
 from .filterlang import Expr, FilterSyntaxError, parse_filter
-from .query import STOPWORDS, read_query
+from .lexical import LexicalStage
+from .query import read_query
 from .reading import Constraint, QueryReading
 from .score import Evidence, Group, Judged, judge
 
@@ -40,7 +40,6 @@ MAX_QUERY_CHARS = 2000
 # reranking, few enough to keep hnswlib's ef (>= k) and FTS5's sort cheap.
 POOL_MIN = 40
 QUERY_CACHE = 512
-_FTS_WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
 @dataclass
@@ -85,18 +84,6 @@ class _Ranked:
     matched: int
 
 
-def fts_query(text: str, every: bool = False) -> str:
-    """An FTS5 MATCH expression of the content words as prefix terms.
-
-    OR-ed for recall (bm25 ranks cards with more and rarer words first); with
-    ``every``, AND-ed: a card containing every word is strong lexical evidence.
-    Prefix terms are stemmed like the indexed text, so "classification"* finds
-    "classifier" and "cifar"* finds "cifar10".
-    """
-    words = [w for w in _FTS_WORD_RE.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
-    return (" AND " if every else " OR ").join(f'"{w}"*' for w in dict.fromkeys(words[:24]))
-
-
 class SearchEngine:
     """Runs searches over the store, its field table and the vector index."""
 
@@ -108,6 +95,7 @@ class SearchEngine:
     ) -> None:
         self.store = store
         self.table = FieldTable(store)
+        self.lexical = LexicalStage(store, self.table)
         self._index = index
         self._embedder = embedder
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -248,7 +236,7 @@ class SearchEngine:
         pool = max(POOL_MIN, limit * 4)
         cands: dict[int, Evidence] = {}
         qvec = self._dense(text, allowed if filtered else None, pool, cands)
-        self._lexical(text, allowed, pool * (2 if filtered else 1), cands)
+        self.lexical.add(text, allowed, pool * (2 if filtered else 1), cands)
         if not cands or (groups and int(full.sum()) <= pool):
             # Constraint-only questions ("models with more than 100 epochs"), and
             # small full matches that text retrieval may have missed.
@@ -294,46 +282,6 @@ class SearchEngine:
             if slot is not None and (allowed is None or allowed[slot]):
                 cands[slot] = Evidence(dense_rank=rank, distance=d)
         return qvec
-
-    def _lexical(
-        self, text: str, allowed: np.ndarray, pool: int, cands: dict[int, Evidence]
-    ) -> None:
-        match = fts_query(text)
-        if not match:
-            return
-        every = fts_query(text, every=True)
-        # Cards holding every word are the strongest lexical evidence and cheap to
-        # find (an intersection). The OR query scores every card holding any word
-        # (~30 ms at 100,000 cards), so it runs only when they cannot fill the pool.
-        rows = self.store.fts(every, pool)
-        complete = len(rows) < pool
-        all_words = {rid for rid, _ in rows}
-        ran_or = False
-        if complete and every != match:
-            rows, ran_or = self.store.fts(match, pool), True
-        rank = self._take_lexical(rows, allowed, cands)
-        if not rank and not ran_or and every != match:
-            rank = self._take_lexical(self.store.fts(match, pool), allowed, cands)
-        if not rank:
-            return
-        rowids = self.table.rowids
-        for slot, ev in cands.items():
-            if rowids[slot] in all_words:
-                ev.lex_all = True
-
-    def _take_lexical(
-        self, rows: list[tuple[int, float]], allowed: np.ndarray, cands: dict[int, Evidence]
-    ) -> int:
-        rank = 0
-        for rid, bm25 in rows:
-            slot = self.table.slot_of(rid)
-            if slot is None or not allowed[slot]:
-                continue
-            ev = cands.setdefault(slot, Evidence())
-            if ev.lex_rank is None:
-                ev.lex_rank, ev.bm25 = rank, -bm25
-                rank += 1
-        return rank
 
     def _fill_distances(self, qvec: np.ndarray, cands: dict[int, Evidence]) -> None:
         """Exact distances for candidates the dense list did not reach (for floor + explain)."""

@@ -11,7 +11,8 @@ from msqd import embed
 from msqd.card import Field, ModelCard
 from msqd.cardtext import embedding_text, lexical_text
 from msqd.errors import InvalidRequest
-from msqd.search.rank import SearchEngine, fts_query
+from msqd.search.lexical import fts_query
+from msqd.search.rank import SearchEngine
 from msqd.store import Store
 from msqd.vindex import VectorIndex
 
@@ -230,3 +231,23 @@ def test_field_table_values_equal_card_getter(engine: SearchEngine) -> None:
         get = card_getter(card)
         for name in FIELDS:
             assert engine.table.value(slot, name) == get(name), name
+
+
+def test_words_held_by_too_many_cards_leave_the_lexical_stage(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Scaled down: 8 cards, and "common" means more than 2 of them.
+    from msqd.search import lexical
+
+    assert engine.store.fts_count('"diffusion"*') == 4
+    assert engine.store.fts_count('"replay"*') == 1
+    monkeypatch.setattr(lexical, "COMMON_DOCS", 2)
+    out = engine.search("diffusion replay buffer", explain=True, show_all=True)
+    by_id = {h.card.model_id: "\n".join(h.explain) for h in out.hits}
+    assert "lexical #1" in by_id["rl/dqn"]
+    # "diffusion" (4 cards) was left out, so no diffusion card has lexical evidence.
+    assert not any("lexical" in by_id[m] for m in by_id if m != "rl/dqn")
+    # Only common words: no lexical stage at all, constraints and meaning still rank.
+    hit = engine.search("diffusion model", explain=True).hits[0]
+    assert "lexical" not in "\n".join(hit.explain)
+    assert "arch_family matches" in "\n".join(hit.explain)
