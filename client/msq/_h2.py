@@ -3,7 +3,8 @@
 Why: ``import grpc`` costs 55-80 ms (its cython core pulls in asyncio), more than a
 whole ``msq search`` should take. A unary call is one request and one response, which
 needs only a small part of HTTP/2; this module speaks that part with the stdlib plus
-``hpack`` (grpc-core answers with Huffman-coded, dynamically indexed headers).
+msq._hpack (grpc-core answers with Huffman-coded, dynamically indexed headers, and the
+``hpack`` package would cost 5-7 ms of imports).
 
 The contract with the caller (msq.client): :func:`call` returns the serialized response,
 raises :class:`Status` for a gRPC status the server (or the socket) gave, and raises
@@ -21,6 +22,8 @@ import os
 import socket
 import time
 from pathlib import Path
+
+from . import _hpack
 
 # gRPC status codes (google.rpc.Code); names as grpc.StatusCode spells them.
 CODE_NAMES = (
@@ -136,14 +139,12 @@ def _grpc_timeout(seconds: float) -> str:
 
 def _request_bytes(path: str, request: bytes, timeout: float) -> bytes:
     """Preface, SETTINGS, a connection WINDOW_UPDATE, HEADERS and DATA: all we ever send."""
-    import hpack
-
     settings = b"".join(
         k.to_bytes(2, "big") + v.to_bytes(4, "big")
         # ENABLE_PUSH off; a window the server never exhausts; big frames.
         for k, v in ((0x2, 0), (0x4, MAX_WINDOW), (0x5, MAX_FRAME))
     )
-    block = hpack.Encoder().encode(
+    block = _hpack.encode_headers(
         [
             (":method", "POST"),
             (":scheme", "http"),
@@ -202,13 +203,11 @@ class _Reader:
     """Reads frames for stream 1 until its END_STREAM, keeping the connection healthy."""
 
     def __init__(self, sock: socket.socket, deadline: float) -> None:
-        import hpack
-
         self.sock = sock
         self.deadline = deadline
         self.buf = bytearray()
-        self.decoder = hpack.Decoder()
-        self.hpack_error: type[Exception] = hpack.HPACKError
+        # Our SETTINGS leave HEADER_TABLE_SIZE at 4096, the Decoder's default limit.
+        self.decoder = _hpack.Decoder()
         self.first = True
 
     def _fill(self, n: int) -> None:
@@ -240,8 +239,8 @@ class _Reader:
 
     def _decode(self, block: bytes) -> dict[str, str]:
         try:
-            return {str(k): str(v) for k, v in self.decoder.decode(block)}
-        except (self.hpack_error, UnicodeDecodeError, ValueError) as e:
+            return dict(self.decoder.decode(block))
+        except _hpack.HPACKError as e:
             raise ProtocolError(f"bad header block: {e}") from None
 
     def response(self) -> bytes:
