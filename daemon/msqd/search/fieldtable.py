@@ -57,6 +57,7 @@ class FieldTable:
         self._by_label: dict[int, int] = {}  # vector label -> slot
         self.alive = np.zeros(0, dtype=bool)
         self._groups: dict[str, dict[Any, tuple[Any, np.ndarray]]] = {}
+        self._arrays: dict[str, np.ndarray] = {}  # per-slot arrays, until the next refresh
 
     def __len__(self) -> int:
         return int(self.alive.sum())
@@ -97,6 +98,7 @@ class FieldTable:
                     alive[self._put(rid, values, *meta[rid])] = True
                 self.alive = alive[: len(self.rowids)]
                 self._groups.clear()
+                self._arrays.clear()
                 self._generation = gen
                 if len(self.rowids) > 1000 and len(self) < len(self.rowids) // 2:
                     self._compact()
@@ -146,6 +148,28 @@ class FieldTable:
     def getter(self, slot: int) -> Any:
         cols = self._cols
         return lambda name: cols[name][slot]
+
+    def label_array(self) -> np.ndarray:
+        """The vector label of every slot (-1: none) as one int64 array."""
+        arr = self._arrays.get("\0labels")
+        if arr is None:
+            arr = np.fromiter((-1 if x is None else x for x in self.labels), np.int64)
+            self._arrays["\0labels"] = arr
+        return arr
+
+    def numbers(self, field: str) -> np.ndarray:
+        """``field`` of every slot as float64 (NaN where missing or not a number)."""
+        arr = self._arrays.get(field)
+        if arr is None:
+            arr = np.fromiter(
+                (
+                    float(v) if isinstance(v, int | float) and not isinstance(v, bool) else np.nan
+                    for v in self._cols[field]
+                ),
+                np.float64,
+            )
+            self._arrays[field] = arr
+        return arr
 
     def _groups_of(self, field: str) -> dict[Any, tuple[Any, np.ndarray]]:
         groups = self._groups.get(field)

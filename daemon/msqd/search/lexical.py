@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,8 +51,15 @@ def _join(words: list[str], every: bool) -> str:
     return (" AND " if every else " OR ").join(f'"{w}"*' for w in words)
 
 
+class Found(NamedTuple):
+    """What the lexical stage found: (slot, bm25) best first, and who holds every word."""
+
+    ranked: list[tuple[int, float]]
+    all_words: set[int]
+
+
 class LexicalStage:
-    """Adds FTS5 candidates (rank, bm25, holds-every-word) to a search's evidence."""
+    """FTS5 candidates (rank, bm25, holds-every-word) for a search's evidence."""
 
     def __init__(self, store: Store, table: FieldTable) -> None:
         self.store = store
@@ -59,11 +67,11 @@ class LexicalStage:
         # word -> (cards holding it, index size when counted)
         self._counts: dict[str, tuple[int, int]] = {}
 
-    def add(self, text: str, allowed: np.ndarray, pool: int, cands: dict[int, Evidence]) -> None:
-        """Rank the cards holding the question's words; mark those holding all."""
+    def find(self, text: str, allowed: np.ndarray, pool: int) -> Found:
+        """The allowed cards holding the question's words, best bm25 first."""
         words = [w for w in content_words(text) if self._rare(w)]
         if not words:
-            return
+            return Found([], set())
         match, every = _join(words, False), _join(words, True)
         # Cards holding every word are the strongest lexical evidence and cheap to
         # find (an intersection). The OR query scores every card holding any word,
@@ -73,15 +81,21 @@ class LexicalStage:
         ran_or = False
         if len(rows) < pool and every != match:
             rows, ran_or = self.store.fts(match, pool), True
-        rank = self._take(rows, allowed, cands)
-        if not rank and not ran_or and every != match:
-            rank = self._take(self.store.fts(match, pool), allowed, cands)
-        if not rank:
-            return
-        rowids = self.table.rowids
-        for slot, ev in cands.items():
-            if rowids[slot] in all_words:
-                ev.lex_all = True
+        ranked = self._allowed(rows, allowed)
+        if not ranked and not ran_or and every != match:
+            ranked = self._allowed(self.store.fts(match, pool), allowed)
+        return Found(ranked, all_words if ranked else set())
+
+    @staticmethod
+    def merge(found: Found, cands: dict[int, Evidence], rowids: list[int]) -> None:
+        """Add lexical ranks to the candidates; mark those holding every word."""
+        for rank, (slot, bm25) in enumerate(found.ranked):
+            ev = cands.setdefault(slot, Evidence())
+            ev.lex_rank, ev.bm25 = rank, -bm25
+        if found.all_words:
+            for slot, ev in cands.items():
+                if rowids[slot] in found.all_words:
+                    ev.lex_all = True
 
     def _rare(self, word: str) -> bool:
         """Whether ``word`` is held by at most COMMON_DOCS cards (always, below that size)."""
@@ -97,17 +111,13 @@ class LexicalStage:
             self._counts[word] = hit
         return hit[0] <= COMMON_DOCS
 
-    def _take(
-        self, rows: list[tuple[int, float]], allowed: np.ndarray, cands: dict[int, Evidence]
-    ) -> int:
+    def _allowed(
+        self, rows: list[tuple[int, float]], allowed: np.ndarray
+    ) -> list[tuple[int, float]]:
         slot_of: Callable[[int], int | None] = self.table.slot_of
-        rank = 0
+        out = []
         for rid, bm25 in rows:
             slot = slot_of(rid)
-            if slot is None or not allowed[slot]:
-                continue
-            ev = cands.setdefault(slot, Evidence())
-            if ev.lex_rank is None:
-                ev.lex_rank, ev.bm25 = rank, -bm25
-                rank += 1
-        return rank
+            if slot is not None and allowed[slot]:
+                out.append((slot, bm25))
+        return out

@@ -235,8 +235,10 @@ class SearchEngine:
         filtered = int(allowed.sum()) < len(t)
         pool = max(POOL_MIN, limit * 4)
         cands: dict[int, Evidence] = {}
-        qvec = self._dense(text, allowed if filtered else None, pool, cands)
-        self.lexical.add(text, allowed, pool * (2 if filtered else 1), cands)
+        qvec = self._embed_query(text) if self._index() is not None else None
+        self._dense(qvec, allowed if filtered else None, pool, cands)
+        lexical = self.lexical.find(text, allowed, pool * (2 if filtered else 1))
+        self.lexical.merge(lexical, cands, self.table.rowids)
         if not cands or (groups and int(full.sum()) <= pool):
             # Constraint-only questions ("models with more than 100 epochs"), and
             # small full matches that text retrieval may have missed.
@@ -262,26 +264,29 @@ class SearchEngine:
         return _Ranked(self._hits(shown[:limit]), hidden, int(full.sum()))
 
     def _dense(
-        self, text: str, allowed: np.ndarray | None, pool: int, cands: dict[int, Evidence]
-    ) -> np.ndarray | None:
+        self,
+        qvec: np.ndarray | None,
+        allowed: np.ndarray | None,
+        pool: int,
+        cands: dict[int, Evidence],
+    ) -> None:
         vindex = self._index()
-        qvec = self._embed_query(text) if vindex is not None else None
         if qvec is None or vindex is None:
-            return None
+            return
         t = self.table
         allow = None
         k = pool
         if allowed is not None:
-            labels = {t.labels[i] for i in np.flatnonzero(allowed)} - {None}
-            if not labels:
-                return qvec
-            allow = labels.__contains__
+            labels = t.label_array()[allowed]
+            labels = labels[labels >= 0]
+            if not len(labels):
+                return
+            allow = _label_filter(labels)
             k = min(pool, len(labels))
         for rank, (label, d) in enumerate(vindex.search(qvec, k, allow=allow)):
             slot = t.slot_of_label(label)
             if slot is not None and (allowed is None or allowed[slot]):
                 cands[slot] = Evidence(dense_rank=rank, distance=d)
-        return qvec
 
     def _fill_distances(self, qvec: np.ndarray, cands: dict[int, Evidence]) -> None:
         """Exact distances for candidates the dense list did not reach (for floor + explain)."""
@@ -319,12 +324,22 @@ def _groups(t: FieldTable, constraints: list[Constraint]) -> list[Group]:
     return groups
 
 
+def _label_filter(labels: np.ndarray) -> Callable[[int], bool]:
+    """hnswlib's filter for a set of labels: one byte per label, built in numpy."""
+    size = int(labels.max()) + 1
+    ok = bytearray(size)
+    np.frombuffer(ok, dtype=np.uint8)[labels] = 1
+    # hnswlib calls this for every node it visits; the index may hold labels newer
+    # than the field table, hence the bound check.
+    return lambda label: label < size and ok[label] == 1
+
+
 def _newest(t: FieldTable, mask: np.ndarray, n: int) -> np.ndarray:
     """Up to ``n`` slots of ``mask``, most recently modified first."""
     slots = np.flatnonzero(mask)
     if len(slots) <= n:
         return slots
-    mod = np.fromiter((t.value(int(s), "modified") or 0.0 for s in slots), float, len(slots))
+    mod = np.nan_to_num(t.numbers("modified")[slots], nan=0.0)
     return slots[np.argsort(-mod, kind="stable")[:n]]
 
 

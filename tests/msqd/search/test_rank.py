@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from msqd import embed
@@ -251,3 +252,27 @@ def test_words_held_by_too_many_cards_leave_the_lexical_stage(
     hit = engine.search("diffusion model", explain=True).hits[0]
     assert "lexical" not in "\n".join(hit.explain)
     assert "arch_family matches" in "\n".join(hit.explain)
+
+
+def test_field_table_arrays_follow_slots(engine: SearchEngine) -> None:
+    from msqd.search.rank import _label_filter, _newest
+
+    t = engine.table
+    t.refresh()
+    labels = t.label_array()
+    assert labels.tolist() == [-1 if x is None else x for x in t.labels]
+    card = _card("rl/dqn", ["reinforcement-learning"], "CartPole", "RMSprop", 2.5e-4, 500, "DQN")
+    card.modified = 1.8e9  # the newest card now
+    engine.store.upsert(
+        card, root="/x", mtime=1.0, embed_text="DQN", lexical_text="DQN", vector=None, model="hash"
+    )
+    t.refresh()
+    mod = t.numbers("modified")
+    for slot in range(len(t.rowids)):
+        assert mod[slot] == t.value(slot, "modified")
+    assert np.isnan(t.numbers("dataset")).all()  # text values are not numbers
+    newest = _newest(t, t.alive, 1)
+    assert t.value(int(newest[0]), "model_id") == "rl/dqn"
+    allow = _label_filter(np.array([3, 5]))
+    assert [allow(x) for x in range(8)] == [False, False, False, True, False, True, False, False]
+    assert allow(10_000) is False
