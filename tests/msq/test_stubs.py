@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -16,7 +18,7 @@ def test_stubs_are_fresh(tmp_path: Path) -> None:
         capture_output=True,
     )
     committed = REPO / "client" / "msq" / "v1"
-    for name in ("msq_pb2.py", "msq_pb2.pyi", "msq_pb2_grpc.py"):
+    for name in ("msq_pb2.py", "msq_pb2.pyi", "msq_pb2_grpc.py", "msq_wire.py"):
         fresh = (tmp_path / "msq" / "v1" / name).read_text()
         assert fresh == (committed / name).read_text(), (
             f"client/msq/v1/{name} is stale; run: python scripts/gen_protos.py"
@@ -50,3 +52,27 @@ def test_stub_check_detects_a_change(tmp_path: Path) -> None:
     )
     fresh = (out / "msq" / "v1" / "msq_pb2.py").read_text()
     assert fresh != (REPO / "client" / "msq" / "v1" / "msq_pb2.py").read_text()
+
+
+def load_gen_protos() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_protos", REPO / "scripts" / "gen_protos.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_wire_check_detects_a_change(tmp_path: Path) -> None:
+    """msq_wire.py (msq._wire's schema) follows the proto too: a changed kind shows."""
+    gen = load_gen_protos()
+    proto = (REPO / "protos" / "msq" / "v1" / "msq.proto").read_text()
+    altered = tmp_path / "msq" / "v1"
+    altered.mkdir(parents=True)
+    committed = (REPO / "client" / "msq" / "v1" / "msq_wire.py").read_text()
+    (altered / "msq.proto").write_text(proto)
+    same = gen.wire_module(gen.descriptor_set(altered / "msq.proto", tmp_path), gen.PROTO)
+    assert same == committed
+    (altered / "msq.proto").write_text(proto.replace("int32 rank = 1;", "sint32 rank = 1;"))
+    fresh = gen.wire_module(gen.descriptor_set(altered / "msq.proto", tmp_path), gen.PROTO)
+    assert fresh != committed
+    assert '1: ("rank", "sint32", None, 0, None, None),' in fresh
