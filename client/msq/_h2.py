@@ -321,15 +321,26 @@ def _message(blocks: list[dict[str, str]], data: bytearray) -> bytes:
     return bytes(data[5:])
 
 
+# grpc.health.v1's two messages as msq._wire reads them (health_pb2 imports protobuf).
+_HEALTH_SCHEMA = {
+    "grpc.health.v1.HealthCheckRequest": {1: ("service", "string", None, 0, None, None)},
+    "grpc.health.v1.HealthCheckResponse": {1: ("status", "enum", None, 0, None, None)},
+}
+# HealthCheckResponse.ServingStatus, by number.
+SERVING_STATUS = ("UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN")
+
+
 def health(sock_path: str | os.PathLike[str] | Path, service: str, timeout: float) -> str:
     """grpc.health.v1.Health/Check: SERVING, NOT_SERVING, UNKNOWN or SERVICE_UNKNOWN."""
-    # health_pb2 needs only protobuf, not grpc (checked with -X importtime).
-    from grpc_health.v1 import health_pb2
+    from ._wire import Schema, WireError
 
-    req = health_pb2.HealthCheckRequest(service=service).SerializeToString()
+    schema = Schema(_HEALTH_SCHEMA)
+    req = schema.encode("grpc.health.v1.HealthCheckRequest", {"service": service})
     raw = call(sock_path, "/grpc.health.v1.Health/Check", req, timeout)
     try:
-        resp = health_pb2.HealthCheckResponse.FromString(raw)
-    except Exception as e:  # protobuf's DecodeError: garbage that framed well
+        status = schema.decode("grpc.health.v1.HealthCheckResponse", raw).status
+    except WireError as e:  # garbage that framed well
         raise ProtocolError(f"bad health response: {e}") from None
-    return health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
+    if not 0 <= status < len(SERVING_STATUS):
+        raise ProtocolError(f"unknown serving status {status}")
+    return SERVING_STATUS[status]

@@ -8,10 +8,12 @@ Example::
         for r in c.search("diffusion cifar").results:
             print(r.rank, r.card.model_id, r.card.value("learning_rate"))
 
-Unary calls and health use msq._h2, a small HTTP/2 caller that spares the CLI the
-start-up cost of ``import grpc``; a transport surprise repeats the call over grpc, and
-streams (compare, reindex) use grpc. ``MSQ_TRANSPORT=grpc`` (or ``transport=``) forces
-grpc; ``h2`` forbids the fallback (tests, debugging). No torch, no models.
+Unary calls and health use msq._h2, a small HTTP/2 caller, and msq._wire, which reads
+and writes the protobuf wire format from a table generated from msq.proto: the CLI is
+spared the start-up cost of ``import grpc`` and of protobuf. A transport or decoding
+surprise repeats the call over grpc with the generated stubs, and streams (compare,
+reindex) use grpc. ``MSQ_TRANSPORT=grpc`` (or ``transport=``) forces grpc; ``h2``
+forbids the fallback (tests, debugging). No torch, no models.
 """
 
 from __future__ import annotations
@@ -19,21 +21,24 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from google.protobuf.message import DecodeError
-
-from . import _h2, errors
+from . import _h2, _wire, errors
 from .paths import Paths, paths_for, socket_address
 from .types import Card, Progress, Root, SearchResults, Status
-from .v1 import msq_pb2 as pb
+from .v1.msq_wire import SERVICES
 
+# Not typing.TYPE_CHECKING: importing typing costs ~4 ms of a CLI start.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     import grpc
 
     from .v1 import msq_pb2_grpc as pb_grpc
 
 SERVICE = "msq.v1.ModelSearch"
+# method -> (request type, response type, client streaming, server streaming)
+METHODS = SERVICES[SERVICE]
 TRANSPORTS = ("auto", "h2", "grpc")
 # The daemon refuses longer queries (INVALID_ARGUMENT); checking here first saves a
 # round trip and, when the daemon is down, a pointless start.
@@ -78,11 +83,18 @@ class Client:
         self._stub: pb_grpc.ModelSearchStub | None = None
 
     def _settings(self) -> dict[str, Any]:
+        """The settings the client reads (``socket``, ``client.autostart``) from the file."""
         if self._config is None:
-            # Without a config file there is nothing to read: skip importing the TOML
-            # parser (a few ms of every command's start-up).
             self._config = {}
-            if os.path.exists(self.paths.config_file):
+            try:
+                with open(self.paths.config_file, encoding="utf-8") as f:
+                    text = f.read()
+            except (OSError, UnicodeDecodeError):
+                return self._config  # missing, or `msq config`'s to report
+            # The TOML parser costs ~9 ms of every command's start-up. A file where
+            # neither key's name appears (nor an escape, which could spell one) cannot
+            # set them, so it needs no parsing.
+            if any(word in text for word in ("socket", "autostart", "\\")):
                 from . import settings
 
                 try:
@@ -240,7 +252,7 @@ class Client:
             self._channel, self._stub = ch, pb_grpc.ModelSearchStub(ch)
         return self._stub
 
-    def _call(self, method: str, request: Any, timeout: float | None = None) -> Any:
+    def _call(self, method: str, request: dict[str, Any], timeout: float | None = None) -> Any:
         """One unary call, optimistically: no health round trip when msqd is up.
 
         Only when the call fails in a way a down or starting daemon explains is health
@@ -258,28 +270,38 @@ class Client:
                 raise errors.from_status(e.code, e.details, self.socket) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _unary(self, method: str, request: Any, timeout: float) -> Any:
-        """The response message over msq._h2, else over grpc; non-OK is _h2.Status."""
+    def _unary(self, method: str, request: dict[str, Any], timeout: float) -> Any:
+        """The response message over msq._h2, else over grpc; non-OK is _h2.Status.
+
+        Over _h2 the response is a msq._wire message, over grpc a protobuf one; the
+        ``from_pb`` converters in msq.types read both alike.
+        """
+        in_type, out_type = METHODS[method][:2]
         if self.transport != "grpc" and not self.fallbacks:
             try:
-                req = request.SerializeToString()
-                raw = _h2.call(self.socket, f"/{SERVICE}/{method}", req, timeout)
-                out = pb.DESCRIPTOR.services_by_name["ModelSearch"].methods_by_name[method]
-                return getattr(pb, out.output_type.name).FromString(raw)
-            except (_h2.ProtocolError, DecodeError) as e:  # DecodeError: framed, not ours
+                raw = _h2.call(
+                    self.socket, f"/{SERVICE}/{method}", _wire.encode(in_type, request), timeout
+                )
+                return _wire.decode(out_type, raw)
+            except (_h2.ProtocolError, _wire.WireError) as e:  # WireError: framed, not ours
                 self._fell_back(e)
         import grpc
 
         try:
-            return getattr(self._grpc_stub(), method)(request, timeout=timeout)
+            return getattr(self._grpc_stub(), method)(
+                _pb_request(in_type, request), timeout=timeout
+            )
         except grpc.RpcError as e:
             raise _h2.Status(e.code().value[0], e.details() or "") from None
 
-    def _stream(self, method: str, request: Any, timeout: float | None = None) -> Iterator[Any]:
+    def _stream(
+        self, method: str, request: dict[str, Any], timeout: float | None = None
+    ) -> Iterator[Any]:
         import grpc
 
         try:
-            yield from getattr(self.stub, method)(request, timeout=timeout)
+            call = getattr(self.stub, method)
+            yield from call(_pb_request(METHODS[method][0], request), timeout=timeout)
         except grpc.RpcError as e:
             detail = e.details() or str(e.code())
             raise errors.from_status(e.code().value[0], detail, self.socket) from None
@@ -298,7 +320,7 @@ class Client:
     ) -> SearchResults:
         """Ranked models for ``query`` (and per-side results for "A vs B")."""
         check_query(query)
-        req = pb.SearchRequest(
+        req = dict(
             query=query, filter=filter, limit=limit, all=all, explain=explain, per_side=per_side
         )
         return SearchResults.from_pb(query, self._call("Search", req))
@@ -320,7 +342,7 @@ class Client:
 
         for text in (query, *sides):
             check_query(text)
-        req = pb.CompareRequest(
+        req = dict(
             query=query,
             sides=list(sides),
             ids=list(ids),
@@ -335,7 +357,7 @@ class Client:
 
     def get(self, model_id: str) -> Card:
         """One card in full; NotFound names the closest ids."""
-        return Card.from_pb(self._call("GetModel", pb.GetModelRequest(model_id=model_id)).card)
+        return Card.from_pb(self._call("GetModel", {"model_id": model_id}).card)
 
     def list(
         self,
@@ -352,7 +374,7 @@ class Client:
         while True:
             resp = self._call(
                 "ListModels",
-                pb.ListModelsRequest(
+                dict(
                     page_size=page_size,
                     page_token=token,
                     filter=filter,
@@ -370,25 +392,23 @@ class Client:
 
     def status(self) -> Status:
         """Roots, counts, indexing progress, versions and models of the daemon."""
-        return Status.from_pb(self._call("Status", pb.StatusRequest()))
+        return Status.from_pb(self._call("Status", {}))
 
     def add_root(self, path: str | os.PathLike[str]) -> list[Root]:
         """Watch ``path`` (kept in the daemon's config); returns every root."""
         p = str(Path(path).expanduser().absolute())
-        return [Root.from_pb(r) for r in self._call("AddRoot", pb.AddRootRequest(path=p)).roots]
+        return [Root.from_pb(r) for r in self._call("AddRoot", {"path": p}).roots]
 
     def remove_root(self, path: str | os.PathLike[str]) -> list[Root]:
         """Stop watching ``path`` and drop its cards; returns the remaining roots."""
         p = str(Path(path).expanduser().absolute())
-        return [
-            Root.from_pb(r) for r in self._call("RemoveRoot", pb.RemoveRootRequest(path=p)).roots
-        ]
+        return [Root.from_pb(r) for r in self._call("RemoveRoot", {"path": p}).roots]
 
     def reindex(self, root: str = "", *, force: bool = False) -> Iterator[Progress]:
         """Rescan (all roots or one) and stream progress until the queue drains."""
         if root:
             root = str(Path(root).expanduser().absolute())
-        for p in self._stream("Reindex", pb.ReindexRequest(root=root, force=force)):
+        for p in self._stream("Reindex", {"root": root, "force": force}):
             yield Progress.from_pb(p)
 
 
@@ -398,3 +418,10 @@ def check_query(query: str) -> None:
         raise errors.InvalidRequest(
             f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
         )
+
+
+def _pb_request(type_name: str, fields: dict[str, Any]) -> Any:
+    """A request as a generated protobuf message, for the grpc transport."""
+    from .v1 import msq_pb2
+
+    return getattr(msq_pb2, type_name.rsplit(".", 1)[1])(**fields)

@@ -398,3 +398,19 @@ def test_unary_commands_never_import_grpc(demo: Daemon, args: list[str]) -> None
     assert "GRPC []" in loaded_after(demo, args, {"MSQ_TRANSPORT": ""})
     # The switch really switches: the same command over grpc does import it.
     assert "'grpc'" in loaded_after(demo, args, {"MSQ_TRANSPORT": "grpc"})
+
+
+def test_health_messages_match_grpc_health_stubs() -> None:
+    from grpc_health.v1 import health_pb2
+
+    from msq._wire import Schema
+
+    schema = Schema(_h2._HEALTH_SCHEMA)
+    for service in ("", "msq.v1.ModelSearch", "é" * 200):
+        want = health_pb2.HealthCheckRequest(service=service).SerializeToString()
+        assert schema.encode("grpc.health.v1.HealthCheckRequest", {"service": service}) == want
+    enum = health_pb2.HealthCheckResponse.ServingStatus
+    for number, name in enumerate(_h2.SERVING_STATUS):
+        assert enum.Name(number) == name
+        raw = health_pb2.HealthCheckResponse(status=number).SerializeToString()
+        assert schema.decode("grpc.health.v1.HealthCheckResponse", raw).status == number
