@@ -8,8 +8,9 @@ Otherwise the platform's user directories are used (platformdirs).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from ._record import record
 
 APP = "msq"
 SOCKET_NAME = "msqd.sock"
@@ -17,7 +18,7 @@ SOCKET_NAME = "msqd.sock"
 MAX_SOCKET_PATH = 103
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Paths:
     """Resolved locations for one msq home."""
 

@@ -10,7 +10,8 @@ Kept free of rich so that output to a pipe costs no rich import.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+
+from ._record import record, replace
 
 ELLIPSIS = "…"
 
@@ -160,7 +161,7 @@ def plain(cell: Cell, width: int) -> str:
     return clip(text, width)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FitColumn:
     """How one column behaves when space is short."""
 
@@ -243,7 +244,7 @@ def table_width(widths: Sequence[int], gap: int) -> int:
     return sum(widths) + gap * (len(widths) - 1)
 
 
-@dataclass
+@record
 class Layout:
     """Which columns to show, how wide, and the gap between them."""
 
