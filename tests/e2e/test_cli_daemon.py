@@ -24,7 +24,7 @@ from msq.cli.main import main
 from msq.demo import corpus_path
 from tests.conftest import Daemon, start_daemon, wait_indexed, wait_until
 
-MSQ = [sys.executable, "-m", "msq.cli.main"]
+MSQ = [sys.executable, "-m", "msq"]
 ANSI = re.compile(r"\x1b\[")
 
 

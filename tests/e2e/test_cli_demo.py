@@ -14,7 +14,7 @@ import pytest
 def test_demo_indexes_the_corpus_and_compares(short_home: Path) -> None:
     home = short_home / "demo"
     out = subprocess.run(
-        [sys.executable, "-m", "msq.cli.main", "--home", str(home), "demo", "--no-llm"],
+        [sys.executable, "-m", "msq", "--home", str(home), "demo", "--no-llm"],
         capture_output=True,
         text=True,
         timeout=300,

@@ -126,7 +126,7 @@ def test_cli_json_document(demo_daemon: Daemon) -> None:
         [
             sys.executable,
             "-m",
-            "msq.cli.main",
+            "msq",
             "--home",
             str(demo_daemon.home),
             "--json",
@@ -153,7 +153,7 @@ def test_cli_diff_only_hides_equal_rows(demo_daemon: Daemon) -> None:
         [
             sys.executable,
             "-m",
-            "msq.cli.main",
+            "msq",
             "--home",
             str(demo_daemon.home),
             "compare",

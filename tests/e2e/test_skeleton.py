@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import start_daemon, wait_indexed
 
-MSQ = [sys.executable, "-m", "msq.cli.main"]
+MSQ = [sys.executable, "-m", "msq"]
 
 SCRIPT = '''\
 """Train a tiny DDPM on CIFAR-10."""

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from msq.cli.main import LAZY_COMMANDS, main
 
-MSQ = [sys.executable, "-m", "msq.cli.main"]
+MSQ = [sys.executable, "-m", "msq"]
 HEAVY = ("torch", "sentence_transformers", "hnswlib", "llama_cpp", "numpy")
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .search_out import json_text
+
 if TYPE_CHECKING:
     from ..client import Client
 
@@ -75,13 +77,9 @@ def client_for(ctx: click.Context) -> Iterator[Client]:
 
 def echo_json(data: Any) -> None:
     """One JSON document (the shapes in docs/json.md)."""
-    import json  # only --json output needs it
-
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json_text(data))
 
 
 def echo_jsonl(data: Any) -> None:
     """One JSON object on one line."""
-    import json
-
-    click.echo(json.dumps(data, ensure_ascii=False, default=str))
+    click.echo(json_text(data, one_line=True))

@@ -7,37 +7,15 @@ importing grpc, rich or any command module, so it starts as fast as click allows
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import os
 import sys
 
 import click
 
 from .. import __version__
 from ._common import Obj
-
-# name -> (module, attribute, one-line help shown by `msq --help`).
-# tests/msq/test_cli_unit.py checks that every entry resolves to a command.
-LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
-    "search": (
-        "search_cmd",
-        "search",
-        "Rank your models for QUERY; 'A vs B' becomes a comparison.",
-    ),
-    "compare": ("search_cmd", "compare", "Compare models side by side."),
-    "show": ("models_cmd", "show", "Print one card in full, with where each value came from."),
-    "ls": ("models_cmd", "ls", "List everything indexed, with filters and sorting."),
-    "status": ("daemon_cmd", "status", "Roots, counts, indexing progress, versions and models."),
-    "add": ("daemon_cmd", "add", "Watch and index PATHS (kept in the config)."),
-    "rm": ("daemon_cmd", "rm", "Stop watching PATH and drop its models from the index."),
-    "reindex": ("daemon_cmd", "reindex", "Rescan every root (or ROOT) and show progress."),
-    "daemon": ("daemon_cmd", "daemon", "Start, stop or check msqd for this user (or this --home)."),
-    "config": ("config_cmd", "config", "Show or change msq's settings."),
-    "completion": ("config_cmd", "completion", "Print the completion script for SHELL."),
-    "demo": ("demo_cmd", "demo", "Index the bundled demo corpus on a throw-away home and ask."),
-    "service": ("service_cmd", "service", "Run msqd as a per-user service (systemd or launchd)."),
-}
+from .commands import LAZY_COMMANDS
+from .fast import leave
 
 
 class LazyGroup(click.Group):
@@ -137,11 +115,11 @@ def main(
 
 
 def run() -> None:
-    """The console entry point: run, flush, and leave without interpreter teardown.
+    """Run the click group, flush, and leave without interpreter teardown.
 
-    Tearing down grpc, protobuf and rich at exit costs ~30-50 ms, a third of a search;
-    nothing is left to clean up once the command has returned and output is flushed.
-    ``main`` itself stays a plain click group for CliRunner and in-process callers.
+    The ``msq`` command enters at cli/fast.py, which comes here for everything but a
+    plain search. ``main`` itself stays a plain click group for CliRunner and
+    in-process callers.
     """
     code: int
     try:
@@ -153,11 +131,7 @@ def run() -> None:
         else:
             sys.stderr.write(f"{e.code}\n")
             code = 1
-    for stream in (sys.stdout, sys.stderr):
-        # `msq ls | head`: the reader may have left already.
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            stream.flush()
-    os._exit(code)
+    leave(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

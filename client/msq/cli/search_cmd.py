@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
-from ._common import UsageError, client_for, echo_json, echo_jsonl, obj
-
-if TYPE_CHECKING:
-    from ..types import SearchResults
+from ._common import UsageError, client_for, obj
+from .search_out import show_search
 
 
 def _columns(wide: bool, columns: str | None) -> tuple[str, ...]:
@@ -90,43 +87,11 @@ def search(
                 cols=cols,
             )
             return
-    if o.json:
-        echo_json(res.to_json())
-    elif jsonl:
-        for r in res.results:
-            echo_jsonl(r.to_json())
-    else:
-        _render(res, cols, explain, strict=bool(columns))
-    if not res.results:
-        if not o.json and not jsonl:
-            click.echo(res.notice or "nothing found", err=True)
-        sys.exit(1)
-
-
-def _render(res: SearchResults, cols: tuple[str, ...], explain: bool, *, strict: bool) -> None:
-    from ..render import is_tty, print_results, search_notes
-
-    notes = search_notes(res)
-    if not is_tty():
-        # In a pipe stdout carries only the table; the notes go to stderr.
-        if notes:
-            click.echo("  ".join(notes), err=True)
-        if res.results:
-            print_results(res.results, cols, strict=strict)
-        if explain:
-            for r in res.results:
-                click.echo(f"{r.rank}. {r.card.model_id}: " + "; ".join(r.explain))
-        return
-    from ..render import make_console
-
-    console = make_console()
-    if notes:
-        console.print("  ".join(f"[dim]{n}[/]" for n in notes))
-    if res.results:
-        print_results(res.results, cols, strict=strict)
-    if explain:
-        for r in res.results:
-            console.print(f"[bold]{r.rank}. {r.card.model_id}[/]: " + "; ".join(r.explain))
+    code = show_search(
+        res, cols, explain=explain, strict=bool(columns), as_json=o.json, jsonl=jsonl
+    )
+    if code:
+        sys.exit(code)
 
 
 @click.command()
