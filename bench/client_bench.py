@@ -5,8 +5,10 @@
 Starts a hash-embedder msqd on a temporary home, indexes the bundled demo corpus, then
 times (median of N runs, each a fresh process) `python -c pass`, `msq --help`,
 `msq --version`, and `msq search` / `msq show` / `msq status` round trips whose stdout
-is a pipe, each over both transports: the fast HTTP/2 path (msq._h2, the default) and
-grpc (MSQ_TRANSPORT=grpc). The fresh-process runs are interleaved, so load changes on
+is a pipe (and `msq QUERY` once on a pseudo-terminal, where rich draws the table),
+each over both transports: the fast HTTP/2 path (msq._h2 + msq._wire, the
+default) and grpc (MSQ_TRANSPORT=grpc). `msq search` goes through the click-free fast
+path (msq/cli/fast.py) with either transport; show and status go through click. The fresh-process runs are interleaved, so load changes on
 the machine hit both transports alike. In-process call latency (a warm Client) is
 reported for both too. The search's own server time comes from SearchResponse.server_ms.
 Target:
@@ -21,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import pty
+import select
 import shutil
 import statistics
 import subprocess
@@ -36,19 +40,39 @@ from msq import Client  # noqa: E402 - after the path set-up above
 
 
 def _msq_exe() -> list[str]:
-    # The same code path as the `msq` console script once it points at msq.cli.main:run.
-    return [sys.executable, "-m", "msq.cli.main"]
+    # The same code path as the `msq` console script (msq.cli.fast:run).
+    return [sys.executable, "-m", "msq"]
+
+
+def _run(cmd: list[str], env: dict[str, str], tty: bool) -> subprocess.CompletedProcess[bytes]:
+    if not tty:
+        return subprocess.run(cmd, env=env, capture_output=True, check=False)
+    # stdout on a pseudo-terminal, as when a person types the command: rich draws the table.
+    leader, follower = pty.openpty()
+    try:
+        p = subprocess.run(
+            cmd, env={**env, "COLUMNS": "120"}, stdout=follower, stderr=subprocess.PIPE, check=False
+        )
+        while select.select([leader], [], [], 0)[0] and os.read(leader, 65536):
+            pass
+        return p
+    finally:
+        os.close(leader)
+        os.close(follower)
 
 
 def _time_all(
     cases: dict[str, tuple[list[str], dict[str, str]]], runs: int
 ) -> dict[str, list[float]]:
-    """Wall time of each case, round-robin (one run of each, N times) after one warm-up."""
+    """Wall time of each case, round-robin (one run of each, N times) after one warm-up.
+
+    A case whose name ends in "(tty)" writes to a pseudo-terminal, the others to a pipe.
+    """
     out: dict[str, list[float]] = {name: [] for name in cases}
     for i in range(runs + 1):
         for name, (cmd, env) in cases.items():
             t0 = time.perf_counter()
-            p = subprocess.run(cmd, env=env, capture_output=True, check=False)
+            p = _run(cmd, env, name.endswith("(tty)"))
             if i:  # run 0 warms the bytecode and page caches
                 out[name].append(time.perf_counter() - t0)
             if p.returncode not in (0, 1):
@@ -109,16 +133,20 @@ def main() -> None:
             shown = c.search(args.query).results[0].card.model_id
             genv = {**env, "MSQ_TRANSPORT": "grpc"}
             cases = {"python -c pass": ([sys.executable, "-c", "pass"], env)}
-            # Floors: what the fast path cannot avoid (protobuf + hpack), and what it avoids.
-            floor = "import msq.v1.msq_pb2, hpack"
+            # Floors: what `msq QUERY` imports (client, wire codec, plain-table renderer),
+            # and what it avoids (click; grpc, protobuf and rich for a search in a pipe).
+            floor = "import msq.cli.fast, msq.client, msq.render"
             cases[f"python -c '{floor}'"] = ([sys.executable, "-c", floor], env)
-            cases["python -c 'import grpc'"] = ([sys.executable, "-c", "import grpc"], env)
+            avoided = "import click, grpc, google.protobuf, rich.table"
+            cases[f"python -c '{avoided}'"] = ([sys.executable, "-c", avoided], env)
             cases["msq --help"] = ([*msq, "--help"], env)
             cases["msq --version"] = ([*msq, "--version"], env)
             for label, tenv in (("h2", env), ("grpc", genv)):
                 cases[f"msq search [{label}]"] = ([*msq, "search", args.query], tenv)
                 cases[f"msq show [{label}]"] = ([*msq, "show", shown], tenv)
                 cases[f"msq status [{label}]"] = ([*msq, "status"], tenv)
+            cases["msq QUERY [h2]"] = ([*msq, args.query], env)
+            cases["msq QUERY [h2] (tty)"] = ([*msq, args.query], env)
             times = _time_all(cases, args.runs)
             server = [c.search(args.query).server_ms / 1000 for _ in range(args.runs)]
             with Client(home, autostart=False, transport="grpc") as g:
