@@ -6,12 +6,14 @@ would take seconds. This table keeps each card's filterable values in slots
 incrementally when the store's generation moves: only rows whose ``updated``
 stamp changed are re-read.
 
-Filters are evaluated by value groups: the rows of a field are grouped by their
-distinct values (a field like ``optimizer`` has a handful), the filter's leaf is
-evaluated once per distinct value with the filter language's own ``matches``,
-and the rows of the values that pass are set in a boolean mask. So ``--filter``
-and implied constraints keep exactly the semantics of filterlang/values, at the
-cost of one leaf evaluation per distinct value instead of per card.
+Filters are evaluated by value groups: each field keeps its distinct values (a
+field like ``optimizer`` has a handful) and, per slot, the number of its value
+(an int32 array kept up to date row by row as cards change, so nothing is rebuilt
+when a file is indexed). A filter leaf is evaluated once per distinct value with
+the filter language's own ``matches``, and the mask is one numpy lookup of the
+passing values by slot. So ``--filter`` and implied constraints keep exactly the
+semantics of filterlang/values, at the cost of one leaf evaluation per distinct
+value instead of per card.
 """
 
 from __future__ import annotations
@@ -56,7 +58,10 @@ class FieldTable:
         self._slot: dict[int, int] = {}  # row id -> slot
         self._by_label: dict[int, int] = {}  # vector label -> slot
         self.alive = np.zeros(0, dtype=bool)
-        self._groups: dict[str, dict[Any, tuple[Any, np.ndarray]]] = {}
+        # Per field: distinct values, their numbers, and each slot's value number.
+        self._values: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+        self._numbers: dict[str, dict[Any, int]] = {c: {} for c in COLUMNS}
+        self._codes: dict[str, np.ndarray] = {c: np.zeros(0, np.int32) for c in COLUMNS}
         self._arrays: dict[str, np.ndarray] = {}  # per-slot arrays, until the next refresh
 
     def __len__(self) -> int:
@@ -97,7 +102,6 @@ class FieldTable:
                 for rid, values in parsed:
                     alive[self._put(rid, values, *meta[rid])] = True
                 self.alive = alive[: len(self.rowids)]
-                self._groups.clear()
                 self._arrays.clear()
                 self._generation = gen
                 if len(self.rowids) > 1000 and len(self) < len(self.rowids) // 2:
@@ -121,8 +125,28 @@ class FieldTable:
             self._by_label[label] = slot
         self._updated[slot] = updated
         for c in COLUMNS:
-            self._cols[c][slot] = values.get(c)
+            v = values.get(c)
+            self._cols[c][slot] = v
+            self._code(c)[slot] = self._number(c, v)
         return slot
+
+    def _code(self, field: str) -> np.ndarray:
+        """The field's slot -> value-number array, grown (doubling) to hold every slot."""
+        codes = self._codes[field]
+        if len(codes) < len(self.rowids):
+            grown = np.zeros(max(len(self.rowids), 2 * len(codes), 64), np.int32)
+            grown[: len(codes)] = codes
+            self._codes[field] = codes = grown
+        return codes
+
+    def _number(self, field: str, value: Any) -> int:
+        k = _key(value)
+        numbers = self._numbers[field]
+        n = numbers.get(k)
+        if n is None:
+            n = numbers[k] = len(self._values[field])
+            self._values[field].append(value)
+        return n
 
     def _compact(self) -> None:
         keep = np.flatnonzero(self.alive)
@@ -130,6 +154,10 @@ class FieldTable:
         self.labels = [self.labels[i] for i in keep]
         self._updated = [self._updated[i] for i in keep]
         self._cols = {c: [col[i] for i in keep] for c, col in self._cols.items()}
+        # Values no card holds any more are dropped with the dead slots.
+        for c in COLUMNS:
+            self._values[c], self._numbers[c] = [], {}
+            self._codes[c] = np.array([self._number(c, v) for v in self._cols[c]], np.int32)
         self._slot = {rid: i for i, rid in enumerate(self.rowids)}
         self._by_label = {lb: i for i, lb in enumerate(self.labels) if lb is not None}
         self.alive = np.ones(len(keep), dtype=bool)
@@ -171,18 +199,13 @@ class FieldTable:
             self._arrays[field] = arr
         return arr
 
-    def _groups_of(self, field: str) -> dict[Any, tuple[Any, np.ndarray]]:
-        groups = self._groups.get(field)
-        if groups is None:
-            slots: dict[Any, list[int]] = {}
-            values: dict[Any, Any] = {}
-            for i, v in enumerate(self._cols[field]):
-                k = _key(v)
-                slots.setdefault(k, []).append(i)
-                values.setdefault(k, v)
-            groups = {k: (values[k], np.array(s, dtype=np.int64)) for k, s in slots.items()}
-            self._groups[field] = groups
-        return groups
+    def _where(self, field: str, ok: Any) -> np.ndarray:
+        """Slots whose value of ``field`` passes ``ok`` (called once per distinct value)."""
+        values = self._values[field]
+        passing = np.fromiter((bool(ok(v)) for v in values), bool, len(values))
+        if not len(passing):
+            return np.zeros(len(self.rowids), dtype=bool)
+        return passing[self._code(field)[: len(self.rowids)]]
 
     def mask(self, expr: Expr) -> np.ndarray:
         """Slots (alive or not) whose values satisfy ``expr``, exactly as ``expr.matches``."""
@@ -200,20 +223,11 @@ class FieldTable:
         if isinstance(expr, Not):
             return ~self.mask(expr.item)
         (field,) = expr.fields()
-        out = np.zeros(n, dtype=bool)
-        for value, slots in self._groups_of(field).values():
-            if expr.matches(lambda _name, v=value: v):
-                out[slots] = True
-        return out
+        return self._where(field, lambda v: expr.matches(lambda _name: v))
 
     def present(self, field: str) -> np.ndarray:
         """Slots that state a known value for ``field`` ("other" families are unknown)."""
-        n = len(self.rowids)
-        out = np.zeros(n, dtype=bool)
-        for value, slots in self._groups_of(field).values():
-            if value not in (None, "", [], *UNKNOWN):
-                out[slots] = True
-        return out
+        return self._where(field, lambda v: v not in (None, "", [], *UNKNOWN))
 
 
 def _values(doc: dict[str, Any]) -> dict[str, Any]:

@@ -276,3 +276,45 @@ def test_field_table_arrays_follow_slots(engine: SearchEngine) -> None:
     allow = _label_filter(np.array([3, 5]))
     assert [allow(x) for x in range(8)] == [False, False, False, True, False, True, False, False]
     assert allow(10_000) is False
+
+
+def test_field_table_masks_stay_exact_through_updates_deletes_and_compaction(
+    tmp_path: Path,
+) -> None:
+    from msqd.search.fieldtable import FieldTable
+    from msqd.search.filterlang import parse_filter
+    from msqd.search.values import card_getter
+
+    store = Store(tmp_path / "t.sqlite3")
+    store.open()
+    datasets = ["MNIST", "CIFAR-10", "CelebA", "Fashion-MNIST"]
+
+    def put(i: int, ds: str, epochs: int) -> None:
+        card = _card(f"p{i}/m", ["cnn-classifier"], ds, "SGD", 0.01, epochs, "x")
+        store.upsert(
+            card, root="/x", mtime=0.0, embed_text="x", lexical_text="x", vector=None, model="h"
+        )
+
+    for i in range(1200):
+        put(i, datasets[i % 4], i % 7)
+    table = FieldTable(store)
+    exprs = [parse_filter(f) for f in ('dataset = "MNIST"', "epochs >= 5", 'dataset = "ImageNet"')]
+
+    def check() -> None:
+        table.refresh()
+        truth = {rid: card for rid, card in store.iter_cards()}
+        for expr in exprs:
+            got = {table.rowids[s] for s in np.flatnonzero(table.mask(expr) & table.alive)}
+            want = {rid for rid, card in truth.items() if expr.matches(card_getter(card))}
+            assert got == want, str(expr)
+
+    check()
+    store.delete_paths([f"/x/p{i}/m.py" for i in range(700)])  # over half: compaction
+    check()
+    assert len(table.rowids) == 500
+    for i in range(700, 760):
+        put(i, "ImageNet", 9)  # a value no card had
+    for i in range(1300, 1310):
+        put(i, "MNIST", 1)  # new cards
+    check()
+    store.close()
