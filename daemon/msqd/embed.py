@@ -18,7 +18,7 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -170,7 +170,8 @@ class SentenceTransformerEmbedder:
         )
 
 
-_PROBES = ("diffusion cifar", "which of my models used SGD with lr above 0.01? " * 40)
+# Probes of three lengths, one past the model's limit (so truncation is checked too).
+_PROBES = ("x", "diffusion cifar", "which of my models used SGD with lr above 0.01? " * 40)
 
 
 def _direct_path(
@@ -179,10 +180,12 @@ def _direct_path(
     """One text through tokenizer, transformer, mean pooling and normalisation, directly.
 
     ``encode()`` spends ~5 ms per call (a third of a query's embedding) on
-    batching, device and prompt handling that one short query does not need.
-    Used only for the plain Transformer -> mean Pooling -> Normalize pipeline,
-    and only when it gives the same vectors as ``encode()`` on probe texts (one
-    past the length limit, so truncation is checked too); else None.
+    batching, device and prompt handling that one short query does not need, and
+    a TorchScript trace of the transformer saves another ~1.5 ms of Python per
+    call. Used only for the plain Transformer -> mean Pooling -> Normalize
+    pipeline, and only when it gives the same vectors as ``encode()`` on probe
+    texts: the traced form if it does, else the plain one, else None. The
+    returned function's ``kind`` says which ("traced" or "eager").
     """
     import torch
 
@@ -199,17 +202,67 @@ def _direct_path(
     except (AttributeError, TypeError, KeyError):
         return None
 
-    def direct(text: str) -> np.ndarray:
-        with torch.inference_mode():
-            batch = tokenizer([text], return_tensors="pt", truncation=True, max_length=max_len)
-            out = bert(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(out.dtype)
-            vec = (out * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            vec = torch.nn.functional.normalize(vec, dim=1)
-        return vec.numpy().astype(np.float32)
+    def make(kind: str, forward: Callable[[Any], Any]) -> Callable[[str], np.ndarray]:
+        def direct(text: str) -> np.ndarray:
+            with torch.inference_mode():
+                batch = tokenizer([text], return_tensors="pt", truncation=True, max_length=max_len)
+                out = forward(batch)
+                mask = batch["attention_mask"].unsqueeze(-1).to(out.dtype)
+                vec = (out * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                vec = torch.nn.functional.normalize(vec, dim=1)
+            return vec.numpy().astype(np.float32)
+
+        direct.kind = kind  # type: ignore[attr-defined]
+        return direct
+
+    candidates = []
+    traced = _trace(bert, tokenizer)
+    if traced is not None:
+        candidates.append(
+            make("traced", lambda b: _hidden(traced(b["input_ids"], b["attention_mask"])))
+        )
+    candidates.append(make("eager", lambda b: bert(**b).last_hidden_state))
+    for direct in candidates:
+        try:
+            if all(np.allclose(direct(p), encode([p]), atol=1e-5) for p in _PROBES):
+                return direct
+        except Exception:  # any failure means: try the next, finally encode()
+            continue
+    return None
+
+
+def _trace(bert: Any, tokenizer: Any) -> Any | None:
+    """A frozen TorchScript trace of the transformer for one text, or None."""
+    import warnings
+
+    import torch
 
     try:
-        same = all(np.allclose(direct(p), encode([p]), atol=1e-5) for p in _PROBES)
-    except Exception:  # any failure means: use encode()
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover - sentence-transformers depends on it
         return None
-    return direct if same else None
+    verbosity = hf_logging.get_verbosity()
+    # Tracing reads every property of the model, and transformers logs about some.
+    hf_logging.set_verbosity_error()
+    try:
+        with warnings.catch_warnings(), torch.inference_mode():
+            # Tracing warns about every shape-dependent branch it records; a query
+            # is one unpadded text, so those branches always go the traced way,
+            # and the probes in _direct_path check the result at three lengths.
+            warnings.simplefilter("ignore")
+            sample = tokenizer(["diffusion models on cifar"], return_tensors="pt")
+            traced = torch.jit.trace(
+                bert,
+                (sample["input_ids"], sample["attention_mask"]),
+                strict=False,
+                check_trace=False,
+            )
+            return torch.jit.freeze(traced.eval())
+    except Exception:  # tracing is an optimisation: any failure means eager
+        return None
+    finally:
+        hf_logging.set_verbosity(verbosity)
+
+
+def _hidden(out: Any) -> Any:
+    return out["last_hidden_state"] if isinstance(out, dict) else out[0]

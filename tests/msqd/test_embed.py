@@ -40,6 +40,7 @@ def test_single_query_fast_path_is_on_and_equals_encode(
     # The direct path is what makes a query ~5 ms cheaper; it must be in use for
     # the default model, and give encode()'s vectors.
     assert minilm._direct is not None
+    assert minilm._direct.kind == "traced"  # type: ignore[attr-defined]
     for text in TEXTS:
         one = minilm.embed([text])
         assert one.shape == (1, 384) and one.dtype == np.float32
