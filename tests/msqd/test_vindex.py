@@ -60,3 +60,15 @@ def test_save_load_round_trip_and_damage(tmp_path: Path) -> None:
     assert vi2.search(vecs[4], 1)[0][0] == 4
     path.write_bytes(b"garbage")
     assert VectorIndex.load(path, 16) is None
+
+
+def test_an_index_built_with_other_graph_parameters_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "v.hnsw"
+    old = VectorIndex(16, m=16, ef_construction=100)
+    old.build(np.arange(30), _vecs(30))
+    old.save(path, generation=3)
+    assert VectorIndex.load(path, 16, m=16, ef_construction=100) is not None
+    assert VectorIndex.load(path, 16) is None  # the defaults differ: rebuild from the BLOBs
+    meta = path.with_name(path.name + ".json")
+    meta.write_text(meta.read_text().replace('"m": 16, ', ""))  # written before M was kept
+    assert VectorIndex.load(path, 16, m=16, ef_construction=100) is None
