@@ -7,6 +7,7 @@ data or socket.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -138,3 +140,12 @@ def hash_daemon(short_home: Path) -> Iterator[Daemon]:
     yield d
     code = d.stop()
     assert code == 0, f"msqd exited with {code}:\n{d.output()}"
+
+
+def load_gen_protos() -> ModuleType:
+    """scripts/gen_protos.py as a module (it is a script, not in a package)."""
+    spec = importlib.util.spec_from_file_location("gen_protos", REPO / "scripts" / "gen_protos.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

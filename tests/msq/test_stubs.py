@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
+
+from tests.conftest import load_gen_protos
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,14 +52,6 @@ def test_stub_check_detects_a_change(tmp_path: Path) -> None:
     )
     fresh = (out / "msq" / "v1" / "msq_pb2.py").read_text()
     assert fresh != (REPO / "client" / "msq" / "v1" / "msq_pb2.py").read_text()
-
-
-def load_gen_protos() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_protos", REPO / "scripts" / "gen_protos.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_wire_check_detects_a_change(tmp_path: Path) -> None:

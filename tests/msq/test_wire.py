@@ -9,7 +9,6 @@ output. A scratch proto with every scalar kind covers what msq.proto does not us
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import struct
@@ -17,7 +16,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -30,6 +28,7 @@ from hypothesis import strategies as st
 from msq import _wire, types
 from msq.compare_types import event_from_pb
 from msq.v1 import msq_pb2, msq_wire
+from tests.conftest import load_gen_protos
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = settings(
@@ -623,14 +622,6 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> tuple[_wire.Schema, Des
     for f in fds.file:
         pool.AddSerializedFile(f.SerializeToString())
     return _wire.Schema(tables["MESSAGES"]), pool.FindMessageTypeByName("wiretest.Kinds")
-
-
-def load_gen_protos() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_protos", REPO / "scripts" / "gen_protos.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @settings(SETTINGS, max_examples=150)
