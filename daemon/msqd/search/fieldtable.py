@@ -34,6 +34,7 @@ COLUMNS: tuple[str, ...] = tuple(FIELDS)
 # Values that say "the extractor could not tell": a card holding them does not
 # contradict a constraint on the field.
 UNKNOWN: tuple[Any, ...] = ("other", ["other"])
+_MASK_CACHE = 256
 
 
 def _key(value: Any) -> Any:
@@ -63,6 +64,9 @@ class FieldTable:
         self._numbers: dict[str, dict[Any, int]] = {c: {} for c in COLUMNS}
         self._codes: dict[str, np.ndarray] = {c: np.zeros(0, np.int32) for c in COLUMNS}
         self._arrays: dict[str, np.ndarray] = {}  # per-slot arrays, until the next refresh
+        # Leaf masks and presence by field, until the next refresh: the same constraints
+        # ("dataset = CIFAR-10") come back query after query. Read-only arrays.
+        self._masks: dict[Any, np.ndarray] = {}
 
     def __len__(self) -> int:
         return int(self.alive.sum())
@@ -103,6 +107,7 @@ class FieldTable:
                     alive[self._put(rid, values, *meta[rid])] = True
                 self.alive = alive[: len(self.rowids)]
                 self._arrays.clear()
+                self._masks.clear()
                 self._generation = gen
                 if len(self.rowids) > 1000 and len(self) < len(self.rowids) // 2:
                     self._compact()
@@ -223,11 +228,22 @@ class FieldTable:
         if isinstance(expr, Not):
             return ~self.mask(expr.item)
         (field,) = expr.fields()
-        return self._where(field, lambda v: expr.matches(lambda _name: v))
+        # repr too: 1, 1.0 and True are equal (and hash alike) but compare differently.
+        return self._cached((expr, repr(expr)), field, lambda v: expr.matches(lambda _name: v))
 
     def present(self, field: str) -> np.ndarray:
         """Slots that state a known value for ``field`` ("other" families are unknown)."""
-        return self._where(field, lambda v: v not in (None, "", [], *UNKNOWN))
+        return self._cached(field, field, lambda v: v not in (None, "", [], *UNKNOWN))
+
+    def _cached(self, key: Any, field: str, ok: Any) -> np.ndarray:
+        out = self._masks.get(key)
+        if out is None:
+            if len(self._masks) >= _MASK_CACHE:
+                self._masks.clear()
+            out = self._where(field, ok)
+            out.flags.writeable = False  # shared by every search until the next refresh
+            self._masks[key] = out
+        return out
 
 
 def _values(doc: dict[str, Any]) -> dict[str, Any]:
