@@ -71,11 +71,11 @@ class RWLock:
 class VectorIndex:
     """Cosine HNSW index over card vectors, keyed by the store's ``vec_label``."""
 
-    def __init__(self, dim: int, *, m: int = 32, ef_construction: int = 200, ef: int = 256) -> None:
+    def __init__(self, dim: int, *, m: int = 32, ef_construction: int = 200, ef: int = 512) -> None:
         # Defaults from bench/search_bench.py at 100,000 cards: questions sit far from
-        # the cards' vectors, and M=16/ef=128 found only ~0.85 of their exact top 10;
-        # M=32, ef_construction=200, ef=256 finds 0.997 for ~0.33 ms a search (ef=512:
-        # 1.000, but a filtered search calls its Python filter on twice the nodes).
+        # the cards' vectors, and M=16/ef=128 found only ~0.85 of their exact top 10.
+        # With M=32, ef_construction=200 each build differs (threads): ef=256 found
+        # 0.93-0.997 over builds, ef=512 1.000 in all four, for ~0.55 ms a search.
         self.dim = dim
         self.m = m
         self.ef_construction = ef_construction
