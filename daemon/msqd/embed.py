@@ -150,11 +150,11 @@ class SentenceTransformerEmbedder:
         import torch
 
         with self._lock:
-            # One short text is latency-bound: two threads cut it by ~20% (9.2 -> 7.4
-            # ms on 2 idle cores); more only add synchronisation on tiny matrices.
-            # Batches never run meanwhile (the lock), and use every core.
+            # One query is latency-bound, and one thread is the safe choice: two were
+            # ~20% faster in a quiet process (9.2 -> 7.4 ms) but 10-50x slower in the
+            # search bench, where torch's and numpy's thread pools fought for 2 cores.
             threads = torch.get_num_threads()
-            torch.set_num_threads(min(2, threads))
+            torch.set_num_threads(1)
             try:
                 vec = self._direct(text) if self._direct else self._encode([text])
             finally:
