@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from msqd.card import FIELD_NAMES, ModelCard
+from msqd.card import ModelCard
 from msqd.extract import extract_file
 
+from .card_checks import component_problems, field_problems
 from .conftest import CORPUS
 from .expected import EXPECTED
-
-
-def _line_of(path: Path, snippet: str) -> int:
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if path.suffix == ".ipynb":
-        raise AssertionError("use (cell, snippet) for notebooks")
-    for no, line in enumerate(text.split("\n"), start=1):
-        if snippet in line:
-            return no
-    raise AssertionError(f"snippet {snippet!r} not in {path}")
-
-
-def _cell_line_of(path: Path, cell: int, snippet: str) -> int:
-    cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
-    src = "".join(cells[cell - 1]["source"])
-    for no, line in enumerate(src.split("\n"), start=1):
-        if snippet in line:
-            return no
-    raise AssertionError(f"snippet {snippet!r} not in cell {cell} of {path}")
-
 
 _cards: dict[str, ModelCard] = {}
 
@@ -64,61 +44,7 @@ def test_fields(rel: str) -> None:
     assert card.status == exp.get("status", "ok"), card.message
     if "message" in exp:
         assert card.message.startswith(exp["message"]), card.message
-    problems: list[str] = []
-    for name in FIELD_NAMES:
-        want = exp.get(name)
-        got = card.fields.get(name)
-        if want is None:
-            if got is not None:
-                problems.append(
-                    f"{name}: expected absent, got {got.value!r} "
-                    f"(line {got.line}, {got.how}, {got.detail})"
-                )
-            continue
-        if got is None:
-            problems.append(f"{name}: expected {want[0]!r}, got nothing")
-            continue
-        if got.value != want[0] or type(got.value) is not type(want[0]):
-            problems.append(
-                f"{name}: expected {want[0]!r}, got {got.value!r} "
-                f"(line {got.line}, {got.how}, {got.detail})"
-            )
-            continue
-        if len(want) >= 3:
-            snippet, how = want[1], want[2]
-            if isinstance(snippet, tuple):  # notebook: (cell, snippet)
-                cell, snip = snippet
-                line = _cell_line_of(path, cell, snip)
-                if got.cell != cell:
-                    problems.append(f"{name}: expected cell {cell}, got {got.cell}")
-            elif len(want) >= 4:  # value from another file
-                line = _line_of(path.parent / want[3], snippet)
-                if got.file != str(path.parent / want[3]):
-                    problems.append(f"{name}: expected file {want[3]}, got {got.file}")
-            else:
-                line = _line_of(path, snippet)
-            if got.line != line or got.how != how:
-                problems.append(
-                    f"{name}: expected line {line} how {how}, got line "
-                    f"{got.line} how {got.how} ({got.detail})"
-                )
-    comps = exp.get("components")
-    if comps is not None:
-        names = {c.name: c for c in card.components}
-        if set(names) != set(comps):
-            problems.append(f"components: expected {sorted(comps)}, got {sorted(names)}")
-        else:
-            for cname, layers in comps.items():
-                if layers is not None and names[cname].layers != layers:
-                    problems.append(f"{cname} layers: expected {layers}, got {names[cname].layers}")
-    for cname, uses in exp.get("uses", {}).items():
-        got_uses = next((c.uses for c in card.components if c.name == cname), None)
-        if got_uses != uses:
-            problems.append(f"{cname} uses: expected {uses}, got {got_uses}")
-    for cname, file in exp.get("component_files", {}).items():
-        c = next((c for c in card.components if c.name == cname), None)
-        if c is None or c.file != str(path.parent / file):
-            problems.append(f"{cname}: expected from {file}, got {c and c.file}")
+    problems = field_problems(path, card, exp) + component_problems(path, card, exp)
     assert not problems, "\n".join(problems)
 
 
