@@ -36,7 +36,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from msq import Client  # noqa: E402 - after the path set-up above
+from bench.common import start_daemon, wait_idle  # noqa: E402 - after the path set-up
+from msq import Client  # noqa: E402
 
 
 def _msq_exe() -> list[str]:
@@ -108,24 +109,15 @@ def main() -> None:
     pycache = Path(tempfile.mkdtemp(prefix="msqb-pyc-"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    denv = {**env, "MSQ_EMBEDDING_MODEL": "hash"}
-    log = open(home / "msqd.out", "wb")  # noqa: SIM115 - the daemon's output
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "msqd", "--home", str(home)], stdout=log, stderr=log, env=denv
-    )
+    daemon = start_daemon(home, env={"MSQ_EMBEDDING_MODEL": "hash"}, timeout=60)
     try:
-        with Client(home, autostart=False, timeout=60) as c:
-            deadline = time.monotonic() + 60
-            while c.health() != "SERVING":
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise SystemExit("msqd did not start; see " + str(home / "msqd.out"))
-                time.sleep(0.05)
+        with daemon.client(timeout=60) as c:
             c.add_root(corpus_path())
-            while True:
-                st = c.status()
-                if st.embedding_ready and not st.progress.active and st.cards_total:
-                    break
+            wait_idle(c, timeout=120)
+            # add_root may return before the scan has queued anything: wait for cards.
+            while not (st := c.status()).cards_total:
                 time.sleep(0.1)
+                wait_idle(c, timeout=120)
             print(f"msqd (hash embedder) on {home}: {st.cards_total} cards indexed")
             print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load {os.getloadavg()}")
 
@@ -156,9 +148,7 @@ def main() -> None:
                 }
             assert not c.fallbacks, c.fallbacks
     finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
+        daemon.stop()
         shutil.rmtree(home, ignore_errors=True)
         shutil.rmtree(pycache, ignore_errors=True)
 
