@@ -30,21 +30,21 @@ _COUNT_CACHE = 4096
 _FTS_WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
-def content_words(text: str, skip: frozenset[str] = frozenset()) -> list[str]:
+def content_words(text: str) -> list[str]:
     """The distinct lower-case content words of ``text`` (at most 24), in order."""
     words = (w for w in _FTS_WORD_RE.findall(text.lower()) if w not in STOPWORDS and len(w) > 1)
-    return list(dict.fromkeys(w for w in words if w not in skip))[:24]
+    return list(dict.fromkeys(words))[:24]
 
 
-def fts_query(text: str, every: bool = False, skip: frozenset[str] = frozenset()) -> str:
+def fts_query(text: str, every: bool = False) -> str:
     """An FTS5 MATCH expression of the content words as prefix terms.
 
     OR-ed for recall (bm25 ranks cards with more and rarer words first); with
     ``every``, AND-ed: a card containing every word is strong lexical evidence.
     Prefix terms are stemmed like the indexed text, so "classification"* finds
-    "classifier" and "cifar"* finds "cifar10". Words in ``skip`` are left out.
+    "classifier" and "cifar"* finds "cifar10".
     """
-    return _join(content_words(text, skip), every)
+    return _join(content_words(text), every)
 
 
 def _join(words: list[str], every: bool) -> str:
