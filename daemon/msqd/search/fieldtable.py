@@ -54,6 +54,7 @@ class FieldTable:
         self._generation = -1
         self.rowids: list[int] = []
         self.labels: list[int | None] = []
+        self._label_arr = np.zeros(0, np.int64)  # the same labels, -1 for none
         self._updated: list[float] = []
         self._cols: dict[str, list[Any]] = {c: [] for c in COLUMNS}
         self._slot: dict[int, int] = {}  # row id -> slot
@@ -126,6 +127,8 @@ class FieldTable:
         if old is not None and self._by_label.get(old) == slot:
             del self._by_label[old]
         self.labels[slot] = label
+        self._label_arr = _fit(self._label_arr, len(self.rowids), -1)
+        self._label_arr[slot] = -1 if label is None else label
         if label is not None:
             self._by_label[label] = slot
         self._updated[slot] = updated
@@ -136,12 +139,8 @@ class FieldTable:
         return slot
 
     def _code(self, field: str) -> np.ndarray:
-        """The field's slot -> value-number array, grown (doubling) to hold every slot."""
-        codes = self._codes[field]
-        if len(codes) < len(self.rowids):
-            grown = np.zeros(max(len(self.rowids), 2 * len(codes), 64), np.int32)
-            grown[: len(codes)] = codes
-            self._codes[field] = codes = grown
+        """The field's slot -> value-number array, grown to hold every slot."""
+        codes = self._codes[field] = _fit(self._codes[field], len(self.rowids), 0)
         return codes
 
     def _number(self, field: str, value: Any) -> int:
@@ -157,6 +156,7 @@ class FieldTable:
         keep = np.flatnonzero(self.alive)
         self.rowids = [self.rowids[i] for i in keep]
         self.labels = [self.labels[i] for i in keep]
+        self._label_arr = self._label_arr[keep]
         self._updated = [self._updated[i] for i in keep]
         self._cols = {c: [col[i] for i in keep] for c, col in self._cols.items()}
         # Values no card holds any more are dropped with the dead slots.
@@ -183,12 +183,8 @@ class FieldTable:
         return lambda name: cols[name][slot]
 
     def label_array(self) -> np.ndarray:
-        """The vector label of every slot (-1: none) as one int64 array."""
-        arr = self._arrays.get("\0labels")
-        if arr is None:
-            arr = np.fromiter((-1 if x is None else x for x in self.labels), np.int64)
-            self._arrays["\0labels"] = arr
-        return arr
+        """The vector label of every slot (-1: none) as one int64 array (read only)."""
+        return self._label_arr[: len(self.rowids)]
 
     def numbers(self, field: str) -> np.ndarray:
         """``field`` of every slot as float64 (NaN where missing or not a number)."""
@@ -244,6 +240,15 @@ class FieldTable:
             out.flags.writeable = False  # shared by every search until the next refresh
             self._masks[key] = out
         return out
+
+
+def _fit(arr: np.ndarray, n: int, fill: int) -> np.ndarray:
+    """``arr``, or a copy grown (doubling) to at least ``n`` slots, new ones ``fill``."""
+    if len(arr) >= n:
+        return arr
+    grown = np.full(max(n, 2 * len(arr), 64), fill, arr.dtype)
+    grown[: len(arr)] = arr
+    return grown
 
 
 def _values(doc: dict[str, Any]) -> dict[str, Any]:

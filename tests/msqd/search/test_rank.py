@@ -302,6 +302,7 @@ def test_field_table_masks_stay_exact_through_updates_deletes_and_compaction(
 
     def check() -> None:
         table.refresh()
+        assert table.label_array().tolist() == [-1 if x is None else x for x in table.labels]
         truth = {rid: card for rid, card in store.iter_cards()}
         for expr in exprs:
             got = {table.rowids[s] for s in np.flatnonzero(table.mask(expr) & table.alive)}
