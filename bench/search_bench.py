@@ -113,10 +113,10 @@ class ExactIndex:
         self.vectors = vectors
         self.pos = {int(x): i for i, x in enumerate(labels)}
 
-    def search(self, vector, k, ef=None, allow=None):
+    def search(self, vector, k, ef=None, allowed=None):
         d = 1.0 - self.vectors @ vector
-        if allow is not None:
-            d = np.where([allow(int(x)) for x in self.labels], d, np.inf)
+        if allowed is not None:
+            d = np.where(np.isin(self.labels, allowed), d, np.inf)
         k = min(k, int(np.isfinite(d).sum()))
         top = np.argpartition(d, k - 1)[:k] if k else np.zeros(0, dtype=int)
         top = top[np.argsort(d[top])]

@@ -128,7 +128,7 @@ class App:
         path = self.config.paths.index_file
         generation = self.store.generation
         labels, vectors = self.store.vectors(embedder.name)
-        loaded = VectorIndex.load(path, embedder.dim)
+        loaded = VectorIndex.load(path, embedder.dim, labels, vectors)
         if loaded is not None:
             vi, saved_gen = loaded
             # Compare label sets even when the generations agree: a save can race a

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from msqd import vindex
 from msqd.vindex import MIN_CAPACITY, VectorIndex
 
 
@@ -14,15 +16,66 @@ def _vecs(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def test_search_finds_itself_and_respects_allow() -> None:
+def test_search_finds_itself_and_respects_allowed() -> None:
     vi = VectorIndex(16)
     vecs = _vecs(200)
     vi.build(np.arange(200), vecs)
     assert vi.search(vecs[7], 1)[0][0] == 7
-    allowed = {3, 50, 150}
-    got = vi.search(vecs[7], 3, allow=allowed.__contains__)
-    assert len(vi.search(vecs[7], 10, allow=allowed.__contains__)) == 2  # k > allowed: fewer
-    assert {label for label, _ in got} == allowed
+    allowed = np.array([3, 50, 150, 9999])  # 9999 is in no index: ignored
+    got = vi.search(vecs[7], 3, allowed=allowed)
+    assert len(vi.search(vecs[7], 10, allowed=allowed)) == 3  # k > allowed: all of them
+    assert {label for label, _ in got} == {3, 50, 150}
+    assert vi.search(vecs[7], 5, allowed=np.array([9999])) == []
+
+
+def _exact(vecs: np.ndarray, labels: np.ndarray, q: np.ndarray, k: int) -> list[int]:
+    d = 1.0 - vecs[labels] @ q
+    return [int(x) for x in labels[np.argsort(d, kind="stable")[:k]]]
+
+
+@pytest.mark.parametrize("way", ["exact", "post-filter", "filtered walk"])
+def test_each_way_of_a_restricted_search_finds_the_exact_top_k(
+    way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = 3000
+    vecs = _vecs(n, dim=32, seed=4)
+    vi = VectorIndex(32, ef=n)  # a beam as wide as the index: hnswlib is exact too
+    vi.build(np.arange(n), vecs)
+    # Every third label (post-filter can fill k from the beam) or a sparse set.
+    allowed = np.arange(0, n, 3) if way == "post-filter" else np.arange(5, n, 97)
+    monkeypatch.setattr(vindex, "EXACT_SMALL", 0 if way == "post-filter" else n)
+    monkeypatch.setattr(vindex, "EXACT_MAX", n if way == "exact" else 0)
+    monkeypatch.setattr(vindex, "POST_FILTER_EF", n if way == "post-filter" else 0)
+    calls = []
+    real = vindex._label_filter
+    monkeypatch.setattr(vindex, "_label_filter", lambda x: calls.append(len(x)) or real(x))
+    for qi in (0, 17, 555):
+        got = vi.search(vecs[qi], 10, allowed=allowed)
+        assert [label for label, _ in got] == _exact(vecs, allowed, vecs[qi], 10)
+        for label, d in got:
+            assert abs(d - (1.0 - float(vecs[label] @ vecs[qi]))) < 1e-5
+    assert bool(calls) == (way == "filtered walk")
+
+
+def test_post_filter_falls_back_when_the_allowed_are_far_from_the_query() -> None:
+    # The allowed are common but all far away: the unrestricted beam holds none
+    # of them, and the restricted answer must still be the exact one.
+    rng = np.random.default_rng(5)
+    near = _vecs(6000, dim=8, seed=6) + 4.0  # a tight cluster far from the others
+    far = -np.abs(rng.normal(size=(6000, 8)))
+    vecs = np.vstack([near, far]).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    vi = VectorIndex(8)
+    vi.build(np.arange(len(vecs)), vecs)
+    allowed = np.arange(6000, 12000)
+    got = vi.search(vecs[0], 10, allowed=allowed)
+    assert [label for label, _ in got] == _exact(vecs, allowed, vecs[0], 10)
+
+
+def test_label_filter_is_one_byte_per_label() -> None:
+    allow = vindex._label_filter(np.array([3, 5]))
+    assert [allow(x) for x in range(8)] == [False, False, False, True, False, True, False, False]
+    assert allow(10_000) is False
 
 
 def test_distances_are_exact_cosine() -> None:
@@ -53,13 +106,36 @@ def test_save_load_round_trip_and_damage(tmp_path: Path) -> None:
     vi.build(np.arange(30), vecs)
     path = tmp_path / "v.hnsw"
     vi.save(path, generation=9)
-    loaded = VectorIndex.load(path, 16)
+    loaded = VectorIndex.load(path, 16, np.arange(30), vecs)
     assert loaded is not None
     vi2, gen = loaded
     assert gen == 9 and vi2.labels() == set(range(30))
     assert vi2.search(vecs[4], 1)[0][0] == 4
+    assert vi2.search(vecs[4], 1, allowed=np.arange(30))[0][0] == 4
     path.write_bytes(b"garbage")
-    assert VectorIndex.load(path, 16) is None
+    assert VectorIndex.load(path, 16, np.arange(30), vecs) is None
+
+
+def test_a_loaded_index_repaired_by_labels_keeps_its_vector_copy_in_step(
+    tmp_path: Path,
+) -> None:
+    # Saved with labels 0-29; the database has since dropped 0-4 and added 30-34.
+    vecs = _vecs(35)
+    old = VectorIndex(16)
+    old.build(np.arange(30), vecs[:30])
+    path = tmp_path / "v.hnsw"
+    old.save(path, generation=1)
+    db = np.arange(5, 35)
+    loaded = VectorIndex.load(path, 16, db, vecs[5:35])
+    assert loaded is not None
+    vi = loaded[0]
+    vi.remove(list(range(5)))
+    vi.add(list(range(30, 35)), vecs[30:35])
+    assert vi.labels() == set(range(5, 35))
+    assert set(vi.distances(vecs[0], list(range(35)))) == set(range(5, 35))
+    for way in (None, np.arange(35)):
+        got = {label for label, _ in vi.search(vecs[32], 35, allowed=way)}
+        assert got == set(range(5, 35))
 
 
 def test_an_index_built_with_other_graph_parameters_is_rebuilt(tmp_path: Path) -> None:
@@ -67,8 +143,9 @@ def test_an_index_built_with_other_graph_parameters_is_rebuilt(tmp_path: Path) -
     old = VectorIndex(16, m=16, ef_construction=100)
     old.build(np.arange(30), _vecs(30))
     old.save(path, generation=3)
-    assert VectorIndex.load(path, 16, m=16, ef_construction=100) is not None
-    assert VectorIndex.load(path, 16) is None  # the defaults differ: rebuild from the BLOBs
+    db = (np.arange(30), _vecs(30))
+    assert VectorIndex.load(path, 16, *db, m=16, ef_construction=100) is not None
+    assert VectorIndex.load(path, 16, *db) is None  # the defaults differ: rebuild from BLOBs
     meta = path.with_name(path.name + ".json")
     meta.write_text(meta.read_text().replace('"m": 16, ', ""))  # written before M was kept
-    assert VectorIndex.load(path, 16, m=16, ef_construction=100) is None
+    assert VectorIndex.load(path, 16, *db, m=16, ef_construction=100) is None

@@ -6,9 +6,11 @@
    every card, computed on the in-memory field table (fieldtable.py); for a
    comparison side, cards that state a different value than a side's soft
    constraint (another dataset, another architecture) are masked out too.
-3. Dense candidates come from hnswlib, restricted to the mask by its filtered
-   search; lexical candidates from FTS5 bm25; when the question is only
-   constraints, the cards matching them are the candidates.
+3. Dense candidates come from the vector index restricted to the mask (an
+   exact scan of few allowed vectors, a wider hnswlib walk for common ones,
+   hnswlib's filtered walk otherwise: see VectorIndex.search); lexical
+   candidates from FTS5 bm25; when the question is only constraints, the cards
+   matching them are the candidates.
 4. Candidates are scored and judged by score.py (RRF + constraint evidence +
    the relevance floor). Only the rows shown are read from SQLite as full cards.
 """
@@ -274,16 +276,13 @@ class SearchEngine:
         if qvec is None or vindex is None:
             return
         t = self.table
-        allow = None
-        k = pool
+        labels = None
         if allowed is not None:
             labels = t.label_array()[allowed]
             labels = labels[labels >= 0]
             if not len(labels):
                 return
-            allow = _label_filter(labels)
-            k = min(pool, len(labels))
-        for rank, (label, d) in enumerate(vindex.search(qvec, k, allow=allow)):
+        for rank, (label, d) in enumerate(vindex.search(qvec, pool, allowed=labels)):
             slot = t.slot_of_label(label)
             if slot is not None and (allowed is None or allowed[slot]):
                 cands[slot] = Evidence(dense_rank=rank, distance=d)
@@ -322,16 +321,6 @@ def _groups(t: FieldTable, constraints: list[Constraint]) -> list[Group]:
             match |= t.mask(c.to_expr())
         groups.append(Group(f, cs, match, t.present(f)))
     return groups
-
-
-def _label_filter(labels: np.ndarray) -> Callable[[int], bool]:
-    """hnswlib's filter for a set of labels: one byte per label, built in numpy."""
-    size = int(labels.max()) + 1
-    ok = bytearray(size)
-    np.frombuffer(ok, dtype=np.uint8)[labels] = 1
-    # hnswlib calls this for every node it visits; the index may hold labels newer
-    # than the field table, hence the bound check.
-    return lambda label: label < size and ok[label] == 1
 
 
 def _newest(t: FieldTable, mask: np.ndarray, n: int) -> np.ndarray:
