@@ -184,6 +184,7 @@ class App:
             self.narrator.close()
         self.watcher.stop()
         self.indexer.stop()
+        self.search.close()
         self.save_index(force=True)
         self.store.close()
 

@@ -9,8 +9,9 @@
 3. Dense candidates come from the vector index restricted to the mask (an
    exact scan of few allowed vectors, a wider hnswlib walk for common ones,
    hnswlib's filtered walk otherwise: see VectorIndex.search); lexical
-   candidates from FTS5 bm25; when the question is only constraints, the cards
-   matching them are the candidates.
+   candidates from FTS5 bm25, on a worker thread while the question is
+   embedded; when the question is only constraints, the cards matching them
+   are the candidates.
 4. Candidates are scored and judged by score.py (RRF + constraint evidence +
    the relevance floor). Only the rows shown are read from SQLite as full cards.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +44,8 @@ MAX_QUERY_CHARS = 2000
 # reranking, few enough to keep hnswlib's ef (>= k) and FTS5's sort cheap.
 POOL_MIN = 40
 QUERY_CACHE = 512
+# Lexical queries in flight at once (each worker thread has its own SQLite reader).
+LEXICAL_WORKERS = 4
 
 
 @dataclass
@@ -101,6 +105,11 @@ class SearchEngine:
         self._index = index
         self._embedder = embedder
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._workers = ThreadPoolExecutor(LEXICAL_WORKERS, thread_name_prefix="msqd-lexical")
+
+    def close(self) -> None:
+        """Let the lexical workers finish and stop."""
+        self._workers.shutdown(wait=True)
 
     def _embed_query(self, text: str) -> np.ndarray | None:
         """The query's vector; repeated questions (and sides) skip the model."""
@@ -237,9 +246,14 @@ class SearchEngine:
         filtered = int(allowed.sum()) < len(t)
         pool = max(POOL_MIN, limit * 4)
         cands: dict[int, Evidence] = {}
+        # FTS5 and the model both release the GIL while they work: the lexical
+        # query runs on a worker while this thread embeds the question.
+        lexical_soon = self._workers.submit(
+            self.lexical.find, text, allowed, pool * (2 if filtered else 1)
+        )
         qvec = self._embed_query(text) if self._index() is not None else None
         self._dense(qvec, allowed if filtered else None, pool, cands)
-        lexical = self.lexical.find(text, allowed, pool * (2 if filtered else 1))
+        lexical = lexical_soon.result()
         self.lexical.merge(lexical, cands, self.table.rowids)
         if not cands or (groups and int(full.sum()) <= pool):
             # Constraint-only questions ("models with more than 100 epochs"), and
