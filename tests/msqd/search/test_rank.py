@@ -142,6 +142,26 @@ def ids(hits: list) -> list[str]:
     return [h.card.model_id for h in hits]
 
 
+def test_a_comparison_embeds_its_sides_in_one_model_call(engine: SearchEngine) -> None:
+    calls: list[list[str]] = []
+
+    class Counting(embed.HashEmbedder):
+        def embed_queries(self, texts: list[str]) -> np.ndarray:
+            calls.append(list(texts))
+            return super().embed_queries(texts)
+
+    emb = Counting()  # the fixture's name and vectors
+    counted = SearchEngine(engine.store, engine._index, lambda: emb)
+    out = counted.search("diffusion cifar vs mnist")
+    assert len(out.sides) == 2 and calls == [[s.text for s in out.sides]]
+    assert [ids(s.hits) for s in out.sides] == [
+        ids(s.hits) for s in engine.search("diffusion cifar vs mnist").sides
+    ]
+    counted.search("diffusion cifar vs mnist")
+    counted.search(out.sides[0].text)
+    assert len(calls) == 1  # both sides, and the side on its own, come from the cache
+
+
 def test_comparison_sides_are_strict_and_count_full_matches(engine: SearchEngine) -> None:
     out = engine.search("diffusion cifar vs mnist", per_side=5)
     cifar, mnist = out.sides
