@@ -16,8 +16,9 @@ import ast
 import math
 from typing import Any
 
+from .bindings import _CONV, MAX_DEPTH, Val, unparse
 from .index import Scope, target_key
-from .scope import _CONV, MAX_DEPTH, Container, ScopeBase, Val, _file_child, _key_of, unparse
+from .scope import Container, ScopeBase, _file_child, _key_of
 
 __all__ = ["Resolver", "Val", "unparse"]
 

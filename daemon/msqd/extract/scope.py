@@ -1,35 +1,30 @@
-"""Where names come from: bindings by scope, function parameters and their call
-sites, argparse/absl options, and containers (dicts, namespaces, config classes,
-YAML/JSON files) whose members a value can be read from."""
+"""Containers a value can be read from: dicts, namespaces (``SimpleNamespace``,
+``EasyDict`` and kin), config classes and dataclasses, argparse results, and
+YAML/JSON files loaded by a literal path.
+
+:class:`ScopeBase` adds to :class:`~msqd.extract.bindings.NameScope` (where a
+name's value comes from) the step from an expression to the container it
+denotes and from a container to the expression behind one of its keys.
+``Resolver`` (``resolve.py``) builds on it.
+"""
 
 from __future__ import annotations
 
 import ast
-import contextlib
 import os
 from dataclasses import dataclass
-from typing import Any
 
+from .bindings import MAX_DEPTH, NameScope
 from .configfile import Node, load_config
-from .index import MODULE, Binding, Index, Scope
-from .options import parse_options
+from .index import Scope
 
-MAX_DEPTH = 24
-
-
-@dataclass
-class Val:
-    """A resolved value and its provenance."""
-
-    value: Any
-    how: str = "literal"
-    detail: str = ""
-    line: int | None = None
-    file: str | None = None
+__all__ = ["Container", "ScopeBase"]
 
 
 @dataclass
 class Container:
+    """Something whose members a value can be read from, and the scope it was found in."""
+
     kind: str  # dict | ns | class | argparse | file
     scope: Scope
     node: ast.AST | None = None
@@ -38,7 +33,6 @@ class Container:
     file: str | None = None
 
 
-_CONV = {"int": int, "float": float, "str": str}
 _DICT_CALLS = {
     "dict",
     "EasyDict",
@@ -68,159 +62,11 @@ _ARG_NAMES = {
 }
 
 
-def unparse(node: ast.AST) -> str:
-    try:
-        return ast.unparse(node)
-    except (ValueError, RecursionError, AttributeError):
-        return "?"
-
-
-class ScopeBase:
+class ScopeBase(NameScope):
     """Bindings, parameters, argparse options and containers of one indexed file."""
 
-    def __init__(self, ix: Index, base_dir: str | None) -> None:
-        self.ix = ix
-        self.base_dir = base_dir
-        self.args = parse_options(ix)
-
-    # -- argparse ---------------------------------------------------------
-    def _arg_val(self, dest: str, detail: str, scope: Scope, depth: int) -> Val | None:
-        arg = self.args.get(dest)
-        if arg is None:
-            return None
-        if arg.default is None:
-            if arg.const is None:
-                return None
-            return Val(arg.const, "argparse-default", detail, arg.line)
-        v = self.resolve(arg.default, MODULE, depth + 1)
-        if v is None or v.value is None:
-            return None
-        conv = _CONV.get(arg.type_name)
-        value = v.value
-        if conv is not None and isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                value = conv(value)
-        if v.how in ("literal", "constant"):
-            return Val(
-                value, "argparse-default", detail, v.line if v.how == "literal" else arg.line
-            )
-        return Val(value, v.how, v.detail, v.line, v.file)
-
-    # -- names ------------------------------------------------------------
-    def binding(self, key: str, scope: Scope, line: int, loose: bool = True) -> Binding | None:
-        cands = self.ix.bindings.get(key)
-        if not cands:
-            return None
-        if key.startswith("self."):
-            # Instance attributes belong to one class; any of its methods may set them.
-            cands = [b for b in cands if b.scope[0] == scope[0]]
-            if not cands:
-                return None
-            same = (
-                [b for b in cands if b.scope == scope]
-                or [b for b in cands if b.scope[1] == "__init__"]
-                or cands
-            )
-            before = [b for b in same if b.line < line]
-            return before[-1] if before else same[-1]
-        same = [b for b in cands if b.scope == scope]
-        if not same and scope[1] is not None:
-            same = [b for b in cands if b.scope[1] == scope[1]]
-        if not same:
-            same = [b for b in cands if b.scope == MODULE]
-        if not same and loose and len({b.scope for b in cands}) == 1:
-            same = cands
-        if not same:
-            return None
-        before = [b for b in same if b.line < line]
-        if scope == MODULE or before:
-            return before[-1] if before else same[0]
-        return same[-1]
-
-    def _function(self, scope: Scope) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-        if scope[1] is None:
-            return None
-        for fn, cls in self.ix.functions.get(scope[1], ()):
-            if cls == scope[0]:
-                return fn
-        return None
-
-    def _param_node(self, name: str, scope: Scope) -> tuple[ast.expr, Scope] | None:
-        """The expression passed for parameter ``name`` (last call site), else its annotation."""
-        fn = self._function(scope)
-        if fn is None:
-            return None
-        names = [p.arg for p in [*fn.args.posonlyargs, *fn.args.args]]
-        if name not in names:
-            return None
-        cls = scope[0]
-        callee = cls if cls is not None and fn.name == "__init__" else fn.name
-        skip = 1 if cls is not None and names and names[0] in ("self", "cls") else 0
-        for cs in reversed(self.ix.calls_named(callee or "")):
-            for k in cs.node.keywords:
-                if k.arg == name:
-                    return k.value, cs.scope
-            pos = names.index(name) - skip
-            if 0 <= pos < len(cs.node.args) and not isinstance(cs.node.args[pos], ast.Starred):
-                return cs.node.args[pos], cs.scope
-        ann = next((p.annotation for p in fn.args.args if p.arg == name), None)
-        if isinstance(ann, ast.Name) and ann.id in self.ix.classes:
-            return ann, MODULE
-        return None
-
-    def _param(self, name: str, scope: Scope, depth: int) -> Val | None:
-        fn = self._function(scope)
-        if fn is None:
-            return None
-        a = fn.args
-        positional = [*a.posonlyargs, *a.args]
-        names = [p.arg for p in positional]
-        kwonly = [p.arg for p in a.kwonlyargs]
-        if name not in names and name not in kwonly:
-            return None
-        cls = scope[0]
-        is_init = cls is not None and fn.name == "__init__"
-        callee = cls if is_init and cls else fn.name
-        skip = 1 if cls is not None and names and names[0] in ("self", "cls") else 0
-        label = f"{callee}({name})"
-        for cs in reversed(self.ix.calls_named(callee)):
-            node = cs.node
-            found: ast.expr | None = None
-            for k in node.keywords:
-                if k.arg == name:
-                    found = k.value
-            if found is None and name in names:
-                pos = names.index(name) - skip
-                if 0 <= pos < len(node.args) and not any(
-                    isinstance(x, ast.Starred) for x in node.args[: pos + 1]
-                ):
-                    found = node.args[pos]
-            if found is None:
-                continue
-            v = self.resolve(found, cs.scope, depth + 1)
-            if v is None:
-                return None
-            if v.how == "literal":
-                return Val(v.value, "call-site", label, v.line)
-            return v
-        default: ast.expr | None = None
-        if name in names:
-            idx = names.index(name) - (len(names) - len(a.defaults))
-            if idx >= 0:
-                default = a.defaults[idx]
-        else:
-            default = a.kw_defaults[kwonly.index(name)]
-        if default is None:
-            return None
-        v = self.resolve(default, MODULE, depth + 1)
-        if v is None:
-            return None
-        if v.how == "literal":
-            return Val(v.value, "function-default", label, v.line)
-        return v
-
-    # -- containers -------------------------------------------------------
     def container(self, node: ast.AST, scope: Scope, depth: int = 0) -> Container | None:
+        """The container ``node`` denotes as seen from ``scope``, or None if it is none."""
         if depth > MAX_DEPTH:
             return None
         if isinstance(node, ast.Name):
@@ -281,16 +127,6 @@ class ScopeBase:
                 return None
             return self.container(member[0], member[1], depth + 1)
         return None
-
-    def _is_param(self, name: str, scope: Scope) -> bool:
-        fn = self._function(scope)
-        return fn is not None and any(
-            a.arg == name for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)
-        )
-
-    def _param_only(self, name: str, scope: Scope) -> bool:
-        fn = self._function(scope)
-        return fn is not None and any(a.arg == name for a in fn.args.args)
 
     @staticmethod
     def _last(call: ast.Call) -> str:
@@ -386,10 +222,6 @@ class ScopeBase:
                         return None
                     return val, (c.node.name, None), "class-attribute"
         return None
-
-    # -- values -----------------------------------------------------------
-    def resolve(self, node: ast.AST | None, scope: Scope, depth: int = 0) -> Val | None:
-        raise NotImplementedError  # provided by Resolver
 
 
 def _key_of(node: ast.AST) -> str | None:

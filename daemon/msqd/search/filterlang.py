@@ -1,11 +1,15 @@
-"""The explicit filter language behind ``msq --filter``.
+"""Parsing the explicit filter language behind ``msq --filter``.
 
     dataset = "CIFAR-10" and (optimizer = SGD or lr >= 0.01)
 
 Grammar, field list and semantics are documented in ``docs/search.md``. Parsing
 is a hand-written tokenizer plus a recursive-descent parser (no dependencies,
-well under a millisecond). The resulting :class:`Expr` only asks a getter for
-field values, so it works the same over a ModelCard, a SQLite row or a dict.
+well under a millisecond). The resulting :class:`Expr` (see
+:mod:`msqd.search.filterexpr`) only asks a getter for field values, so it works
+the same over a ModelCard, a SQLite row or a dict.
+
+This module is the language's public entry point: the tree nodes and the value
+helpers filter users need are re-exported here, so callers import from one place.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from msqd.search.filterexpr import And, Compare, Exists, Expr, InList, Not, Or
 from msqd.search.values import (
     ALIASES,
     FIELDS,
@@ -23,11 +28,7 @@ from msqd.search.values import (
     Getter,
     Literal,
     card_getter,
-    compare_values,
-    format_literal,
-    is_present,
     parse_date,
-    values_equal,
 )
 
 __all__ = [
@@ -68,134 +69,6 @@ class FilterSyntaxError(ValueError):
     def caret(self) -> str:
         """The filter text and a caret under the offending token, on two lines."""
         return f"{self.text}\n{' ' * self.position}^"
-
-
-class Expr:
-    """A parsed filter expression."""
-
-    def matches(self, get: Getter) -> bool:
-        """Whether the card behind ``get`` (field name -> value or None) passes."""
-        raise NotImplementedError
-
-    def fields(self) -> set[str]:
-        """The canonical field names the expression reads."""
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class Compare(Expr):
-    """``field op literal`` with op one of = != < <= > >= ~."""
-
-    field: str
-    op: str
-    value: Literal
-
-    def matches(self, get: Getter) -> bool:
-        raw = get(self.field)
-        if not is_present(raw):
-            # SQL-like: a comparison with a missing value is false, `!=` included.
-            return False
-        items = raw if isinstance(raw, list) else [raw]
-        if self.op == "!=":
-            return not any(values_equal(self.field, v, self.value) for v in items)
-        if self.op == "=":
-            return any(values_equal(self.field, v, self.value) for v in items)
-        return any(compare_values(self.field, v, self.op, self.value) for v in items)
-
-    def fields(self) -> set[str]:
-        return {self.field}
-
-    def __str__(self) -> str:
-        return f"{self.field} {self.op} {format_literal(self.value)}"
-
-
-@dataclass(frozen=True)
-class InList(Expr):
-    """``field in (a, b)`` or, with ``negate``, ``field not in (a, b)``."""
-
-    field: str
-    values: tuple[Literal, ...]
-    negate: bool = False
-
-    def matches(self, get: Getter) -> bool:
-        raw = get(self.field)
-        if not is_present(raw):
-            return False
-        items = raw if isinstance(raw, list) else [raw]
-        hit = any(values_equal(self.field, v, lit) for v in items for lit in self.values)
-        return hit != self.negate
-
-    def fields(self) -> set[str]:
-        return {self.field}
-
-    def __str__(self) -> str:
-        inner = ", ".join(format_literal(v) for v in self.values)
-        return f"{self.field} {'not in' if self.negate else 'in'} ({inner})"
-
-
-@dataclass(frozen=True)
-class Exists(Expr):
-    """``exists field``: the card has a (non-empty) value for the field."""
-
-    field: str
-
-    def matches(self, get: Getter) -> bool:
-        return is_present(get(self.field))
-
-    def fields(self) -> set[str]:
-        return {self.field}
-
-    def __str__(self) -> str:
-        return f"exists {self.field}"
-
-
-@dataclass(frozen=True)
-class Not(Expr):
-    """``not item``."""
-
-    item: Expr
-
-    def matches(self, get: Getter) -> bool:
-        return not self.item.matches(get)
-
-    def fields(self) -> set[str]:
-        return self.item.fields()
-
-    def __str__(self) -> str:
-        inner = str(self.item)
-        return f"not ({inner})" if isinstance(self.item, (And, Or)) else f"not {inner}"
-
-
-@dataclass(frozen=True)
-class And(Expr):
-    """``a and b and ...`` (flattened)."""
-
-    items: tuple[Expr, ...]
-
-    def matches(self, get: Getter) -> bool:
-        return all(i.matches(get) for i in self.items)
-
-    def fields(self) -> set[str]:
-        return set().union(*(i.fields() for i in self.items))
-
-    def __str__(self) -> str:
-        return " and ".join(f"({i})" if isinstance(i, Or) else str(i) for i in self.items)
-
-
-@dataclass(frozen=True)
-class Or(Expr):
-    """``a or b or ...`` (flattened)."""
-
-    items: tuple[Expr, ...]
-
-    def matches(self, get: Getter) -> bool:
-        return any(i.matches(get) for i in self.items)
-
-    def fields(self) -> set[str]:
-        return set().union(*(i.fields() for i in self.items))
-
-    def __str__(self) -> str:
-        return " or ".join(str(i) for i in self.items)
 
 
 # The tokenizer: one regex; anything it cannot match is an error at that offset.
