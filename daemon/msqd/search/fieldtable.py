@@ -18,8 +18,11 @@ value instead of per card.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -94,7 +97,8 @@ class FieldTable:
             docs: list[tuple[int, str]] = []
             for start in range(0, len(changed), 2000):
                 docs += self.store.card_json_by_rowid(changed[start : start + 2000])
-            parsed = [(rid, _values(json.loads(doc))) for rid, doc in docs]
+            with _gc_paused():
+                parsed = [(rid, _values(json.loads(doc))) for rid, doc in docs]
             # Searches read slots for their whole run; renumbering or growing the
             # table under them would hand back the wrong rows.
             with self.rw.write():
@@ -104,8 +108,8 @@ class FieldTable:
                     slot = self._slot.pop(rid)
                     alive[slot] = False
                     self._by_label.pop(self.labels[slot], None)
-                for rid, values in parsed:
-                    alive[self._put(rid, values, *meta[rid])] = True
+                with _gc_paused():
+                    alive[self._put_rows(parsed, meta)] = True
                 self.alive = alive[: len(self.rowids)]
                 self._arrays.clear()
                 self._masks.clear()
@@ -113,44 +117,72 @@ class FieldTable:
                 if len(self.rowids) > 1000 and len(self) < len(self.rowids) // 2:
                     self._compact()
 
-    def _put(self, rid: int, values: dict[str, Any], updated: float, label: int | None) -> int:
-        slot = self._slot.get(rid)
-        if slot is None:
-            slot = len(self.rowids)
-            self._slot[rid] = slot
-            self.rowids.append(rid)
-            self.labels.append(None)
-            self._updated.append(0.0)
-            for c in COLUMNS:
-                self._cols[c].append(None)
-        old = self.labels[slot]
-        if old is not None and self._by_label.get(old) == slot:
-            del self._by_label[old]
-        self.labels[slot] = label
-        self._label_arr = _fit(self._label_arr, len(self.rowids), -1)
-        self._label_arr[slot] = -1 if label is None else label
-        if label is not None:
-            self._by_label[label] = slot
-        self._updated[slot] = updated
+    def _put_rows(
+        self, parsed: list[tuple[int, dict[str, Any]]], meta: dict[int, tuple[float, int | None]]
+    ) -> list[int]:
+        """Write changed rows into their slots (new rows get new ones); their slots.
+
+        Column by column, not row by row: the first load at 100,000 cards writes
+        2.6 million values, and per-value Python overhead is what it costs.
+        """
+        if not parsed:
+            return []
+        slots = []
+        for rid, _vals in parsed:
+            updated, label = meta[rid]
+            slot = self._slot.get(rid)
+            if slot is None:
+                slot = len(self.rowids)
+                self._slot[rid] = slot
+                self.rowids.append(rid)
+                self.labels.append(None)
+                self._updated.append(0.0)
+            old = self.labels[slot]
+            if old is not None and self._by_label.get(old) == slot:
+                del self._by_label[old]
+            self.labels[slot] = label
+            if label is not None:
+                self._by_label[label] = slot
+            self._updated[slot] = updated
+            slots.append(slot)
+        n = len(self.rowids)
+        at = np.array(slots, dtype=np.int64)
+        self._label_arr = _fit(self._label_arr, n, -1)
+        self._label_arr[at] = [-1 if self.labels[s] is None else self.labels[s] for s in slots]
+        # New rows (the whole first load) take consecutive slots: slice assignment.
+        run = slice(slots[0], slots[-1] + 1) if slots == list(range(slots[0], n)) else None
         for c in COLUMNS:
-            v = values.get(c)
-            self._cols[c][slot] = v
-            self._code(c)[slot] = self._number(c, v)
-        return slot
+            col = self._cols[c]
+            col.extend([None] * (n - len(col)))
+            vals = [v.get(c) for _rid, v in parsed]
+            if run is not None:
+                col[run] = vals
+            else:
+                for slot, v in zip(slots, vals, strict=True):
+                    col[slot] = v
+            codes = self._codes[c] = _fit(self._codes[c], n, 0)
+            codes[at] = np.fromiter(map(self._numberer(c), vals), np.int32, len(vals))
+        return slots
 
     def _code(self, field: str) -> np.ndarray:
         """The field's slot -> value-number array, grown to hold every slot."""
         codes = self._codes[field] = _fit(self._codes[field], len(self.rowids), 0)
         return codes
 
-    def _number(self, field: str, value: Any) -> int:
-        k = _key(value)
-        numbers = self._numbers[field]
-        n = numbers.get(k)
-        if n is None:
-            n = numbers[k] = len(self._values[field])
-            self._values[field].append(value)
-        return n
+    def _numberer(self, field: str) -> Callable[[Any], int]:
+        """value -> its number among ``field``'s distinct values (new values get one)."""
+        numbers, values = self._numbers[field], self._values[field]
+
+        def number(value: Any) -> int:
+            # Strings and None (most values) are their own keys: no tuple equals them.
+            k = value if value is None or type(value) is str else _key(value)
+            n = numbers.get(k)
+            if n is None:
+                n = numbers[k] = len(values)
+                values.append(value)
+            return n
+
+        return number
 
     def _compact(self) -> None:
         keep = np.flatnonzero(self.alive)
@@ -162,7 +194,8 @@ class FieldTable:
         # Values no card holds any more are dropped with the dead slots.
         for c in COLUMNS:
             self._values[c], self._numbers[c] = [], {}
-            self._codes[c] = np.array([self._number(c, v) for v in self._cols[c]], np.int32)
+            number = self._numberer(c)
+            self._codes[c] = np.array([number(v) for v in self._cols[c]], np.int32)
         self._slot = {rid: i for i, rid in enumerate(self.rowids)}
         self._by_label = {lb: i for i, lb in enumerate(self.labels) if lb is not None}
         self.alive = np.ones(len(keep), dtype=bool)
@@ -240,6 +273,24 @@ class FieldTable:
             out.flags.writeable = False  # shared by every search until the next refresh
             self._masks[key] = out
         return out
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a refresh allocates.
+
+    Parsing 100,000 cards allocates millions of dicts and lists that outlive
+    the young generation; each collection then walks everything alive, and the
+    first load took 8.0 s instead of 1.4 s for its JSON alone. What a refresh
+    builds holds no reference cycles, so nothing is left for a collector to find.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _fit(arr: np.ndarray, n: int, fill: int) -> np.ndarray:
