@@ -108,7 +108,7 @@ class App:
         # searches report, is known while the model loads.
         self.reconcile()
         self.jobs.start()
-        # The field table's first load parses every card (~5 s at 100,000): do it
+        # The field table's first load parses every card (~4 s at 100,000): do it
         # here while the model loads rather than in the first search.
         self.search.table.refresh()
         name = self.config.get("embedding.model")
