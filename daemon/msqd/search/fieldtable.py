@@ -34,6 +34,14 @@ from .values import CARD_ATTRS, FIELDS
 
 # Every field a filter or constraint can name (canonical names).
 COLUMNS: tuple[str, ...] = tuple(FIELDS)
+# Fields whose values are (nearly) one per card. Grouping them by value saves no
+# evaluations, and their key dicts cost ~120 MB at 100,000 cards: they are kept
+# as plain per-slot lists. Every other field keeps only its distinct values and
+# one value number per slot, so a value shared by many cards is held once.
+PLAIN: frozenset[str] = frozenset(
+    {"model_id", "path", "project", "description", "created", "modified", "size"}
+)
+GROUPED: tuple[str, ...] = tuple(c for c in COLUMNS if c not in PLAIN)
 # Values that say "the extractor could not tell": a card holding them does not
 # contradict a constraint on the field.
 UNKNOWN: tuple[Any, ...] = ("other", ["other"])
@@ -59,14 +67,14 @@ class FieldTable:
         self.labels: list[int | None] = []
         self._label_arr = np.zeros(0, np.int64)  # the same labels, -1 for none
         self._updated: list[float] = []
-        self._cols: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+        self._cols: dict[str, list[Any]] = {c: [] for c in COLUMNS if c in PLAIN}
         self._slot: dict[int, int] = {}  # row id -> slot
         self._by_label: dict[int, int] = {}  # vector label -> slot
         self.alive = np.zeros(0, dtype=bool)
-        # Per field: distinct values, their numbers, and each slot's value number.
-        self._values: dict[str, list[Any]] = {c: [] for c in COLUMNS}
-        self._numbers: dict[str, dict[Any, int]] = {c: {} for c in COLUMNS}
-        self._codes: dict[str, np.ndarray] = {c: np.zeros(0, np.int32) for c in COLUMNS}
+        # Per grouped field: distinct values, their numbers, each slot's value number.
+        self._values: dict[str, list[Any]] = {c: [] for c in GROUPED}
+        self._numbers: dict[str, dict[Any, int]] = {c: {} for c in GROUPED}
+        self._codes: dict[str, np.ndarray] = {c: np.zeros(0, np.int32) for c in GROUPED}
         self._arrays: dict[str, np.ndarray] = {}  # per-slot arrays, until the next refresh
         # Leaf masks and presence by field, until the next refresh: the same constraints
         # ("dataset = CIFAR-10") come back query after query. Read-only arrays.
@@ -94,11 +102,13 @@ class FieldTable:
                 slot = self._slot.get(rid)
                 if slot is None or self._updated[slot] != upd:
                     changed.append(rid)
-            docs: list[tuple[int, str]] = []
-            for start in range(0, len(changed), 2000):
-                docs += self.store.card_json_by_rowid(changed[start : start + 2000])
+            parsed: list[tuple[int, dict[str, Any]]] = []
             with _gc_paused():
-                parsed = [(rid, _values(json.loads(doc))) for rid, doc in docs]
+                # In chunks: only a chunk's JSON text is held at once (~150 MB in all
+                # at 100,000 cards), and memory once taken is rarely given back.
+                for start in range(0, len(changed), 2000):
+                    docs = self.store.card_json_by_rowid(changed[start : start + 2000])
+                    parsed += [(rid, _values(json.loads(doc))) for rid, doc in docs]
             # Searches read slots for their whole run; renumbering or growing the
             # table under them would hand back the wrong rows.
             with self.rw.write():
@@ -151,8 +161,7 @@ class FieldTable:
         self._label_arr[at] = [-1 if self.labels[s] is None else self.labels[s] for s in slots]
         # New rows (the whole first load) take consecutive slots: slice assignment.
         run = slice(slots[0], slots[-1] + 1) if slots == list(range(slots[0], n)) else None
-        for c in COLUMNS:
-            col = self._cols[c]
+        for c, col in self._cols.items():
             col.extend([None] * (n - len(col)))
             vals = [v.get(c) for _rid, v in parsed]
             if run is not None:
@@ -160,6 +169,8 @@ class FieldTable:
             else:
                 for slot, v in zip(slots, vals, strict=True):
                     col[slot] = v
+        for c in GROUPED:
+            vals = [v.get(c) for _rid, v in parsed]
             codes = self._codes[c] = _fit(self._codes[c], n, 0)
             codes[at] = np.fromiter(map(self._numberer(c), vals), np.int32, len(vals))
         return slots
@@ -192,10 +203,11 @@ class FieldTable:
         self._updated = [self._updated[i] for i in keep]
         self._cols = {c: [col[i] for i in keep] for c, col in self._cols.items()}
         # Values no card holds any more are dropped with the dead slots.
-        for c in COLUMNS:
+        for c in GROUPED:
+            old, codes = self._values[c], self._codes[c][keep]
             self._values[c], self._numbers[c] = [], {}
             number = self._numberer(c)
-            self._codes[c] = np.array([number(v) for v in self._cols[c]], np.int32)
+            self._codes[c] = np.fromiter((number(old[k]) for k in codes), np.int32, len(codes))
         self._slot = {rid: i for i, rid in enumerate(self.rowids)}
         self._by_label = {lb: i for i, lb in enumerate(self.labels) if lb is not None}
         self.alive = np.ones(len(keep), dtype=bool)
@@ -209,11 +221,13 @@ class FieldTable:
         return self._by_label.get(label)
 
     def value(self, slot: int, field: str) -> Any:
-        return self._cols[field][slot]
+        col = self._cols.get(field)
+        if col is not None:
+            return col[slot]
+        return self._values[field][self._codes[field][slot]]
 
     def getter(self, slot: int) -> Any:
-        cols = self._cols
-        return lambda name: cols[name][slot]
+        return lambda name: self.value(slot, name)
 
     def label_array(self) -> np.ndarray:
         """The vector label of every slot (-1: none) as one int64 array (read only)."""
@@ -223,18 +237,22 @@ class FieldTable:
         """``field`` of every slot as float64 (NaN where missing or not a number)."""
         arr = self._arrays.get(field)
         if arr is None:
-            arr = np.fromiter(
-                (
-                    float(v) if isinstance(v, int | float) and not isinstance(v, bool) else np.nan
-                    for v in self._cols[field]
-                ),
-                np.float64,
-            )
+            col = self._cols.get(field)
+            if col is not None:
+                arr = np.fromiter(map(_as_number, col), np.float64, len(col))
+            else:
+                values = self._values[field]
+                per = np.fromiter(map(_as_number, values), np.float64, len(values))
+                codes = self._codes[field][: len(self.rowids)]
+                arr = per[codes] if len(per) else np.full(len(codes), np.nan)
             self._arrays[field] = arr
         return arr
 
     def _where(self, field: str, ok: Any) -> np.ndarray:
-        """Slots whose value of ``field`` passes ``ok`` (called once per distinct value)."""
+        """Slots whose value of ``field`` passes ``ok`` (once per distinct value if grouped)."""
+        col = self._cols.get(field)
+        if col is not None:
+            return np.fromiter((bool(ok(v)) for v in col), bool, len(col))
         values = self._values[field]
         passing = np.fromiter((bool(ok(v)) for v in values), bool, len(values))
         if not len(passing):
@@ -291,6 +309,13 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def _as_number(value: Any) -> float:
+    """A number as float64; NaN for anything else (booleans included)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return np.nan
 
 
 def _fit(arr: np.ndarray, n: int, fill: int) -> np.ndarray:
