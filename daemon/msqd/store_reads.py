@@ -58,20 +58,21 @@ class StoreReads:
 
     def vectors(self, model: str) -> tuple[np.ndarray, np.ndarray]:
         """(labels, matrix) of every card's vector under ``model``."""
-        rows = (
-            self._reader()
-            .execute(
-                "SELECT c.vec_label, e.vector FROM cards c JOIN embeddings e "
-                "ON e.sha256 = c.sha256 AND e.model = ? WHERE c.vec_label IS NOT NULL",
-                (model,),
-            )
-            .fetchall()
+        cur = self._reader().execute(
+            "SELECT c.vec_label, e.vector FROM cards c JOIN embeddings e "
+            "ON e.sha256 = c.sha256 AND e.model = ? WHERE c.vec_label IS NOT NULL",
+            (model,),
         )
-        if not rows:
+        labels: list[np.ndarray] = []
+        parts: list[np.ndarray] = []
+        # In blocks: 100,000 BLOBs held at once as bytes objects would take ~150 MB
+        # that the allocator keeps after they are freed.
+        while rows := cur.fetchmany(4096):
+            labels.append(np.array([r[0] for r in rows], dtype=np.int64))
+            parts.append(np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows]))
+        if not parts:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-        labels = np.array([r[0] for r in rows], dtype=np.int64)
-        mat = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-        return labels, mat
+        return np.concatenate(labels), np.vstack(parts)
 
     def cards_by_label(self, labels: list[int]) -> dict[int, tuple[int, ModelCard]]:
         """label -> (row id, card) for the given vector labels."""
