@@ -135,12 +135,9 @@ class NameScope:
         callee = cls if cls is not None and fn.name == "__init__" else fn.name
         skip = 1 if cls is not None and names and names[0] in ("self", "cls") else 0
         for cs in reversed(self.ix.calls_named(callee or "")):
-            for k in cs.node.keywords:
-                if k.arg == name:
-                    return k.value, cs.scope
-            pos = names.index(name) - skip
-            if 0 <= pos < len(cs.node.args) and not isinstance(cs.node.args[pos], ast.Starred):
-                return cs.node.args[pos], cs.scope
+            arg = _call_arg(cs.node, name, names, skip)
+            if arg is not None:
+                return arg, cs.scope
         ann = next((p.annotation for p in fn.args.args if p.arg == name), None)
         if isinstance(ann, ast.Name) and ann.id in self.ix.classes:
             return ann, MODULE
@@ -162,17 +159,7 @@ class NameScope:
         skip = 1 if cls is not None and names and names[0] in ("self", "cls") else 0
         label = f"{callee}({name})"
         for cs in reversed(self.ix.calls_named(callee)):
-            node = cs.node
-            found: ast.expr | None = None
-            for k in node.keywords:
-                if k.arg == name:
-                    found = k.value
-            if found is None and name in names:
-                pos = names.index(name) - skip
-                if 0 <= pos < len(node.args) and not any(
-                    isinstance(x, ast.Starred) for x in node.args[: pos + 1]
-                ):
-                    found = node.args[pos]
+            found = _call_arg(cs.node, name, names, skip)
             if found is None:
                 continue
             v = self.resolve(found, cs.scope, depth + 1)
@@ -211,3 +198,21 @@ class NameScope:
     def resolve(self, node: ast.AST | None, scope: Scope, depth: int = 0) -> Val | None:
         """Resolve ``node`` as seen from ``scope``; None when it cannot be known."""
         raise NotImplementedError  # provided by Resolver
+
+
+def _call_arg(call: ast.Call, name: str, names: list[str], skip: int) -> ast.expr | None:
+    """What ``call`` passes for parameter ``name``: its keyword, else its position.
+
+    ``names`` are the positional parameters, ``skip`` 1 when the first is self/cls.
+    After a ``*args`` argument positions are unknown, so none is guessed.
+    """
+    for k in call.keywords:
+        if k.arg == name:
+            return k.value
+    if name in names:
+        pos = names.index(name) - skip
+        if 0 <= pos < len(call.args) and not any(
+            isinstance(x, ast.Starred) for x in call.args[: pos + 1]
+        ):
+            return call.args[pos]
+    return None
