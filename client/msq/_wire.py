@@ -9,13 +9,15 @@ module reads and writes the wire format from that table.
 ``from_pb`` converters use (attributes with proto3 defaults, ``HasField``,
 ``WhichOneof``, maps as dicts, repeated fields as lists); :func:`encode` builds a
 request from a plain dict. proto3 only: no group fields, extensions or proto2 defaults.
+
+This module holds the API, the schema compiled into per-type field tables, and the
+decoder, which reads those tables; the encoder is msq._wire_encode.
 """
 
 from __future__ import annotations
 
-from struct import Struct
-from struct import error as StructError
-
+from ._wire_encode import FIXED as _FIXED
+from ._wire_encode import encode_into
 from .v1 import msq_wire
 
 # Not typing.TYPE_CHECKING: importing typing alone costs more than this whole module.
@@ -27,14 +29,9 @@ if TYPE_CHECKING:
 _M32, _M64 = (1 << 32) - 1, (1 << 64) - 1
 # protobuf's own default recursion limit; also keeps hostile input off Python's limit.
 _MAX_DEPTH = 100
-_FIXED = dict(double=Struct("<d"), fixed64=Struct("<Q"), sfixed64=Struct("<q"))
-_FIXED.update(float=Struct("<f"), fixed32=Struct("<I"), sfixed32=Struct("<i"))
 _WIRE_TYPE = {"string": 2, "bytes": 2, "message": 2, "map": 2}
 _WIRE_TYPE.update((k, 1 if v.size == 8 else 5) for k, v in _FIXED.items())
 _DEFAULT: dict[str, Any] = {"double": 0.0, "float": 0.0, "bool": False, "string": "", "bytes": b""}
-_RANGE = {"int32": (-(1 << 31), 1 << 31), "uint32": (0, 1 << 32), "sint32": (-(1 << 31), 1 << 31)}
-_RANGE.update(int64=(-(1 << 63), 1 << 63), uint64=(0, 1 << 64), sint64=(-(1 << 63), 1 << 63))
-_RANGE["enum"] = _RANGE["int32"]
 
 
 class WireError(ValueError):
@@ -69,15 +66,6 @@ def _varint(data: Any, pos: int, end: int) -> tuple[int, int]:
             return result & _M64, pos  # a 10th byte's extra bits wrap, as in protobuf
         shift += 7
     raise WireError("varint longer than 10 bytes" if shift >= 70 else "truncated varint")
-
-
-def _varint_bytes(v: int) -> bytes:
-    out = bytearray()
-    while v > 0x7F:
-        out.append(v & 0x7F | 0x80)
-        v >>= 7
-    out.append(v)
-    return bytes(out)
 
 
 # Decoding opcodes, one per (field, wire type) pair the field accepts.
@@ -312,82 +300,6 @@ def _skip(data: Any, pos: int, end: int, tag: int, depth: int) -> int:
     return pos
 
 
-def _encode_scalar(kind: str, v: Any) -> bytes:
-    if kind == "string":
-        if not isinstance(v, str):
-            raise TypeError(f"{v!r} is not a str")
-        b = v.encode()
-        return _varint_bytes(len(b)) + b
-    if kind == "bytes":
-        if not isinstance(v, (bytes, bytearray)):
-            raise TypeError(f"{v!r} is not bytes")
-        return _varint_bytes(len(v)) + bytes(v)
-    if not isinstance(v, (int, float) if kind in ("double", "float") else int):
-        raise TypeError(f"{v!r} is not valid for a {kind}")
-    if kind in _FIXED:
-        try:
-            return _FIXED[kind].pack(v)
-        except OverflowError:  # a double too large for a float: infinity, as in C
-            return _FIXED[kind].pack(v * float("inf"))
-        except StructError as e:  # an integer out of range
-            raise ValueError(f"{v!r} is out of range for a {kind}") from e
-    if kind == "bool":
-        return b"\x01" if v else b"\x00"
-    lo, hi = _RANGE[kind]
-    if not lo <= v < hi:
-        raise ValueError(f"{v!r} is out of range for a {kind}")
-    if kind[0] == "s":  # sint32/sint64: zigzag, so small negatives stay short
-        v = (v << 1) ^ (v >> 63)
-    return _varint_bytes(v & _M64)
-
-
-def _encode(t: _Type, values: Mapping[str, Any], out: bytearray) -> None:
-    if t.by_tag is None:
-        t.compile()
-    used, seen = 0, set()
-    for f in t.by_number.values():
-        name, kind, wt, sub, rep, oneof, num, _ = f
-        v = values.get(name)
-        if name in values:
-            used += 1
-        if v is None:
-            continue
-        tag = _varint_bytes(num << 3 | wt)
-        if kind == "map":
-            for k in sorted(v):  # sorted keys, like protobuf's deterministic output
-                entry = bytearray()
-                _encode(sub, {"key": k, "value": v[k]}, entry)
-                out += tag + _varint_bytes(len(entry)) + entry
-        elif kind == "message":
-            for m in v if rep else (v,):
-                if not isinstance(m, dict):
-                    raise TypeError(f"{t.name}.{name}: a message is given as a dict, not {m!r}")
-                body = bytearray()
-                _encode(sub, m, body)
-                out += tag + _varint_bytes(len(body)) + body
-        elif rep == 2:
-            body = b"".join(_encode_scalar(kind, x) for x in v)
-            if body:
-                out += _varint_bytes(num << 3 | 2) + _varint_bytes(len(body)) + body
-        elif rep:
-            for x in v:
-                out += tag + _encode_scalar(kind, x)
-        else:
-            b = _encode_scalar(kind, v)
-            # proto3 leaves defaults out, except where presence is tracked (and in map
-            # entries, which protobuf writes in full). Judged on the bytes: -0.0 is not a
-            # default, a double that rounds to a 0.0 float is.
-            if oneof or t.entry or b.strip(b"\x00"):
-                out += tag + b
-        if oneof:
-            if oneof in seen:
-                raise ValueError(f"{t.name}: more than one field of oneof {oneof!r}")
-            seen.add(oneof)
-    if used != len(values):
-        unknown = sorted(set(values) - set(t.by_name))
-        raise ValueError(f"{t.name} has no field {unknown[0]!r}")
-
-
 class Schema:
     """A table of message types (msq_wire's MESSAGES by default) to decode and encode."""
 
@@ -422,7 +334,7 @@ class Schema:
         wrong types TypeError, out-of-range numbers ValueError.
         """
         out = bytearray()
-        _encode(self.type(type_name), fields, out)
+        encode_into(self.type(type_name), fields, out)
         return bytes(out)
 
 
