@@ -11,9 +11,10 @@ Example::
 Unary calls and health use msq._h2, a small HTTP/2 caller, and msq._wire, which reads
 and writes the protobuf wire format from a table generated from msq.proto: the CLI is
 spared the start-up cost of ``import grpc`` and of protobuf. A transport or decoding
-surprise repeats the call over grpc with the generated stubs, and streams (compare,
-reindex) use grpc. ``MSQ_TRANSPORT=grpc`` (or ``transport=``) forces grpc; ``h2``
-forbids the fallback (tests, debugging). No torch, no models.
+surprise repeats the call over grpc with the generated stubs (msq._grpc), and streams
+(compare, reindex) use grpc. ``MSQ_TRANSPORT=grpc`` (or ``transport=``) forces grpc;
+``h2`` forbids the fallback (tests, debugging). Starting the daemon is msq.autostart's.
+No torch, no models.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import _h2, _wire, errors
-from .paths import Paths, paths_for, socket_address
-from .types import Card, Progress, Root, SearchResults, Status
+from .paths import Paths, paths_for
+from .types import Card, Progress, SearchResults
 from .v1.msq_wire import SERVICES
 
 # Not typing.TYPE_CHECKING: importing typing costs ~4 ms of a CLI start.
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
     import grpc
 
+    from .status_types import Root, Status
     from .v1 import msq_pb2_grpc as pb_grpc
 
 SERVICE = "msq.v1.ModelSearch"
@@ -43,12 +45,6 @@ TRANSPORTS = ("auto", "h2", "grpc")
 # The daemon refuses longer queries (INVALID_ARGUMENT); checking here first saves a
 # round trip and, when the daemon is down, a pointless start.
 MAX_QUERY_CHARS = 2000
-# Reconnect quickly: a channel made while msqd starts must not sit in a 1 s backoff.
-_CHANNEL_OPTIONS = [
-    ("grpc.initial_reconnect_backoff_ms", 50),
-    ("grpc.min_reconnect_backoff_ms", 50),
-    ("grpc.max_reconnect_backoff_ms", 500),
-]
 
 # Status codes (ints, as grpc.StatusCode.X.value[0]) a call gets from a daemon that is
 # down (UNAVAILABLE), not serving our service yet (UNIMPLEMENTED) or still opening its
@@ -180,19 +176,12 @@ class Client:
                 return self._health_failed(e.code)
             except _h2.ProtocolError as e:
                 self._fell_back(e)
-        import grpc
-        from grpc_health.v1 import health_pb2, health_pb2_grpc
+        from . import _grpc
 
-        ch = grpc.insecure_channel(socket_address(self.socket), options=_CHANNEL_OPTIONS)
         try:
-            resp = health_pb2_grpc.HealthStub(ch).Check(
-                health_pb2.HealthCheckRequest(service=SERVICE), timeout=2.0
-            )
-            return health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
-        except grpc.RpcError as e:
-            return self._health_failed(e.code().value[0])
-        finally:
-            ch.close()
+            return _grpc.health(self.socket, SERVICE, 2.0)
+        except _h2.Status as e:
+            return self._health_failed(e.code)
 
     def _health_failed(self, code: int) -> str:
         if code == _h2.UNAVAILABLE:
@@ -211,29 +200,9 @@ class Client:
 
     def ensure_running(self) -> None:
         """Connect, starting the daemon if allowed; raise one clear error otherwise."""
-        from .autostart import spawn, wait_serving  # subprocess: only when needed
+        from .autostart import ensure_running  # subprocess: only when needed
 
-        state = self.health()
-        if state == "SERVING":
-            return
-        if state == "NOT_SERVING":
-            try:
-                wait_serving(self.health, None, self.paths, timeout=self.timeout, tick=self.on_wait)
-            except errors.DaemonNotRunning:
-                raise errors.DaemonStarting(
-                    f"msqd is still starting (health NOT_SERVING on {self.socket} after "
-                    f"{self.timeout:g} s); try again in a moment, or see 'msq status'"
-                ) from None
-            return
-        if not self.autostart:
-            raise errors.DaemonNotRunning(
-                f"msqd is not running (no answer on {self.socket}); start it with "
-                "'msq daemon start' or run 'msqd' in a terminal"
-            )
-        proc = spawn(self.paths)
-        wait_serving(
-            self.health, proc, self.paths, timeout=max(self.timeout, 90.0), tick=self.on_wait
-        )
+        ensure_running(self)
 
     @property
     def stub(self) -> pb_grpc.ModelSearchStub:
@@ -244,12 +213,9 @@ class Client:
 
     def _grpc_stub(self) -> pb_grpc.ModelSearchStub:
         if self._stub is None:
-            import grpc
+            from . import _grpc
 
-            from .v1 import msq_pb2_grpc as pb_grpc
-
-            ch = grpc.insecure_channel(socket_address(self.socket), options=_CHANNEL_OPTIONS)
-            self._channel, self._stub = ch, pb_grpc.ModelSearchStub(ch)
+            self._channel, self._stub = _grpc.connect(self.socket)
         return self._stub
 
     def _call(self, method: str, request: dict[str, Any], timeout: float | None = None) -> Any:
@@ -285,26 +251,19 @@ class Client:
                 return _wire.decode(out_type, raw)
             except (_h2.ProtocolError, _wire.WireError) as e:  # WireError: framed, not ours
                 self._fell_back(e)
-        import grpc
+        from . import _grpc
 
-        try:
-            return getattr(self._grpc_stub(), method)(
-                _pb_request(in_type, request), timeout=timeout
-            )
-        except grpc.RpcError as e:
-            raise _h2.Status(e.code().value[0], e.details() or "") from None
+        return _grpc.unary(self._grpc_stub(), method, in_type, request, timeout)
 
     def _stream(
         self, method: str, request: dict[str, Any], timeout: float | None = None
     ) -> Iterator[Any]:
-        import grpc
+        from . import _grpc
 
         try:
-            call = getattr(self.stub, method)
-            yield from call(_pb_request(METHODS[method][0], request), timeout=timeout)
-        except grpc.RpcError as e:
-            detail = e.details() or str(e.code())
-            raise errors.from_status(e.code().value[0], detail, self.socket) from None
+            yield from _grpc.stream(self.stub, method, METHODS[method][0], request, timeout)
+        except _h2.Status as e:
+            raise errors.from_status(e.code, e.details, self.socket) from None
 
     # ------------------------------------------------------------ API
 
@@ -392,15 +351,21 @@ class Client:
 
     def status(self) -> Status:
         """Roots, counts, indexing progress, versions and models of the daemon."""
+        from .status_types import Status  # off the search path
+
         return Status.from_pb(self._call("Status", {}))
 
     def add_root(self, path: str | os.PathLike[str]) -> list[Root]:
         """Watch ``path`` (kept in the daemon's config); returns every root."""
+        from .status_types import Root
+
         p = str(Path(path).expanduser().absolute())
         return [Root.from_pb(r) for r in self._call("AddRoot", {"path": p}).roots]
 
     def remove_root(self, path: str | os.PathLike[str]) -> list[Root]:
         """Stop watching ``path`` and drop its cards; returns the remaining roots."""
+        from .status_types import Root
+
         p = str(Path(path).expanduser().absolute())
         return [Root.from_pb(r) for r in self._call("RemoveRoot", {"path": p}).roots]
 
@@ -418,10 +383,3 @@ def check_query(query: str) -> None:
         raise errors.InvalidRequest(
             f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
         )
-
-
-def _pb_request(type_name: str, fields: dict[str, Any]) -> Any:
-    """A request as a generated protobuf message, for the grpc transport."""
-    from .v1 import msq_pb2
-
-    return getattr(msq_pb2, type_name.rsplit(".", 1)[1])(**fields)

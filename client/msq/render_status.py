@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from .render import short_path
-from .types import Status
+from .status_types import Status
 
 if TYPE_CHECKING:
     from .client import Client

@@ -1,4 +1,4 @@
-"""Typed results of the Python API, converted from the gRPC messages.
+"""Typed results of searches and cards, converted from the gRPC messages.
 
 Map fields come out sorted by key: protobuf does not keep a map's order on the wire,
 and ``--json`` output must not change from one run to the next.
@@ -6,11 +6,14 @@ and ``--json`` output must not change from one run to the next.
 ``Card.to_json()`` gives the same shape as ``msqd extract --json`` (documented
 in docs/modelcard.md); the result types' ``to_json()`` give the shapes
 documented in docs/json.md.
+
+The daemon's own state (``Status``, ``Root``) is in msq.status_types, which a search
+never needs; both names still import from here.
 """
 
 from __future__ import annotations
 
-from ._record import as_dict, factory, record
+from ._record import factory, record
 
 # Not typing.TYPE_CHECKING: importing typing costs ~4 ms of a CLI start.
 TYPE_CHECKING = False
@@ -18,6 +21,19 @@ if TYPE_CHECKING:  # the stubs are imported only where messages are converted
     from typing import Any
 
     from google.protobuf import struct_pb2
+
+    # The lazy re-exports below, spelled out for type checkers.
+    from .status_types import Root as Root
+    from .status_types import Status as Status
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use, so that the search path does not build records it never uses.
+    if name in ("Root", "Status"):
+        from . import status_types
+
+        return getattr(status_types, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def value_from_pb(v: struct_pb2.Value) -> Any:
@@ -351,70 +367,3 @@ class SearchResults:
             "server_ms": self.server_ms,
             "dense": self.dense,
         }
-
-
-@record
-class Root:
-    path: str
-    state: str
-    message: str
-    files: int
-    errors: int
-
-    @classmethod
-    def from_pb(cls, m: Any) -> Root:
-        return cls(m.path, m.state, m.message, m.files, m.errors)
-
-
-@record
-class Status:
-    roots: list[Root]
-    counts: dict[str, int]
-    queue_depth: int
-    progress: Progress
-    version: str
-    embedding_model: str
-    embedding_ready: bool
-    llm_model: str
-    llm_state: str
-    socket_path: str
-    uptime_seconds: float
-    pid: int
-    home: str
-    data_dir: str
-    embeddings_computed: int
-    embeddings_reused: int
-    cards_total: int
-    problems: list[str]
-    index_state: str
-    vectors: int
-    grpc_version: str = ""
-
-    @classmethod
-    def from_pb(cls, m: Any) -> Status:
-        return cls(
-            roots=[Root.from_pb(r) for r in m.roots],
-            counts=dict(sorted(m.counts.items())),
-            queue_depth=m.queue_depth,
-            progress=Progress.from_pb(m.progress),
-            version=m.version,
-            embedding_model=m.embedding_model,
-            embedding_ready=m.embedding_ready,
-            llm_model=m.llm_model,
-            llm_state=m.llm_state,
-            socket_path=m.socket_path,
-            uptime_seconds=m.uptime_seconds,
-            pid=m.pid,
-            home=m.home,
-            data_dir=m.data_dir,
-            embeddings_computed=m.embeddings_computed,
-            embeddings_reused=m.embeddings_reused,
-            cards_total=m.cards_total,
-            problems=list(m.problems),
-            index_state=m.index_state,
-            vectors=m.vectors,
-            grpc_version=m.grpc_version,
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return as_dict(self)  # type: ignore[no-any-return]
