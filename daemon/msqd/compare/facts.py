@@ -35,6 +35,10 @@ ARCH_WORDS: dict[str, tuple[str, ...]] = {
     "latent": ("latent diffusion", "latent space", "latent"),
     "conditional": ("conditional", "class-conditional", "class conditioning", "conditioned"),
     "unconditional": ("unconditional",),
+    # What kind of model it is: a small LLM readily calls a diffusion model a classifier.
+    "diffusion": ("diffusion", "diffusion model", "diffusion models", "ddpm", "ddim"),
+    "classifier": ("classifier", "classifiers", "classification"),
+    "cnn": ("cnn", "cnns", "convnet", "convnets", "convolutional"),
 }
 # Class-name fragments that show an architecture word is true of a model.
 ARCH_EVIDENCE: dict[str, tuple[str, ...]] = {
@@ -42,6 +46,8 @@ ARCH_EVIDENCE: dict[str, tuple[str, ...]] = {
     "residual": ("residual", "resblock", "resnet"),
     "unet": ("unet",),
     "latent": ("vae", "autoencoder", "latent"),
+    "classifier": ("classifier",),
+    "cnn": ("conv",),
 }
 # arch_family value -> architecture words it implies.
 FAMILY_WORDS: dict[str, tuple[str, ...]] = {
@@ -52,6 +58,9 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "transformer": ("transformer",),
     "resnet": ("resnet",),
     "seq2seq": ("lstm", "gru", "transformer"),
+    "diffusion": ("diffusion",),
+    "latent-diffusion": ("diffusion",),
+    "cnn-classifier": ("classifier", "cnn"),
 }
 # File stems too generic to name a model by themselves.
 GENERIC_STEMS = frozenset(

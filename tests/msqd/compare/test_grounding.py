@@ -30,6 +30,7 @@ TRUE_SENTENCES = [
     "Learning rate: Generative-CIFAR-10-Cat-Dog/v10 uses 2e-4, "
     "Generative-MNIST/ddpm_mnist uses 1e-3 (x5).",
     "The two models are both diffusion models written in PyTorch.",
+    "Both are DDPMs built from convolutional blocks.",
     "The MNIST model uses 500 timesteps with a linear schedule, "
     "compared with 1000 in the CIFAR-10 model.",
     "v10 trains for 300 epochs, 200 more than ddpm_mnist.",
@@ -65,6 +66,11 @@ FALSE_SENTENCES = {
     "wrong date": "v10 was modified on 2023-12-01.",
     "invented institution": "v10 was developed by a team from the University of California.",
     "invented acronym": "ddpm_mnist follows the recipe of the UCMD group.",
+    "a diffusion model called a classifier": "ddpm_mnist is designed for image classification.",
+    # SmolLM2's summary of the demo comparison, which passed before model kinds were claims.
+    "invented kinds of model": "The architecture family consists of two architectures: side 1 "
+    "and side 2, which are designed for different purposes such as classification.",
+    "a diffusion model called a CNN classifier": "Side 2 is a CNN classifier.",
 }
 
 
