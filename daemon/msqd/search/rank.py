@@ -271,11 +271,22 @@ class SearchEngine:
         self._dense(qvec, allowed if filtered else None, pool, cands)
         lexical = lexical_soon.result()
         self.lexical.merge(lexical, cands, self.table.rowids)
-        if not cands or (groups and int(full.sum()) <= pool):
+        n_full = int(full.sum())
+        if not cands or (groups and n_full <= pool):
             # Constraint-only questions ("models with more than 100 epochs"), and
             # small full matches that text retrieval may have missed.
             for slot in _newest(t, full if groups else allowed, pool):
                 cands.setdefault(int(slot), Evidence())
+        elif groups and sum(1 for s in cands if full[s]) < limit:
+            # Many cards match every implied constraint but few were retrieved: at
+            # 100,000 cards "sgd momentum cifar-100" found one of 648 (its words are
+            # too common to rank by, and CIFAR-10 cards sit nearer). The nearest of
+            # the cards that match join the candidates.
+            if qvec is not None:
+                self._dense(qvec, full, pool, cands, keep=True)
+            else:
+                for slot in _newest(t, full, pool):
+                    cands.setdefault(int(slot), Evidence())
         if qvec is not None:
             self._fill_distances(qvec, cands)
         judged = [
@@ -301,7 +312,9 @@ class SearchEngine:
         allowed: np.ndarray | None,
         pool: int,
         cands: dict[int, Evidence],
+        keep: bool = False,
     ) -> None:
+        """Nearest cards (within ``allowed``) into ``cands``; ``keep`` leaves known ones be."""
         vindex = self._index()
         if qvec is None or vindex is None:
             return
@@ -314,7 +327,9 @@ class SearchEngine:
                 return
         for rank, (label, d) in enumerate(vindex.search(qvec, pool, allowed=labels)):
             slot = t.slot_of_label(label)
-            if slot is not None and (allowed is None or allowed[slot]):
+            if slot is None or (allowed is not None and not allowed[slot]):
+                continue
+            if not (keep and slot in cands):
                 cands[slot] = Evidence(dense_rank=rank, distance=d)
 
     def _fill_distances(self, qvec: np.ndarray, cands: dict[int, Evidence]) -> None:

@@ -336,3 +336,38 @@ def test_field_table_masks_stay_exact_through_updates_deletes_and_compaction(
         put(i, "MNIST", 1)  # new cards
     check()
     store.close()
+
+
+def test_cards_matching_every_implied_constraint_are_found_when_retrieval_misses_them(
+    tmp_path: Path,
+) -> None:
+    # More full matches than a retrieval pool, none of them near the question or
+    # holding its words: 100 CIFAR-10 cards are (text and vectors), so dense and
+    # lexical retrieval both return only those. At 100,000 generated cards
+    # "sgd momentum cifar-100" showed one of 648 matching cards this way.
+    store = Store(tmp_path / "db.sqlite3")
+    store.open()
+    emb = embed.create("hash")
+    index = VectorIndex(emb.dim)
+    rows = [(f"c100/m{i}", "CIFAR-100", "unrelated words here") for i in range(60)]
+    rows += [(f"c10/m{i}", "CIFAR-10", "sgd momentum cifar") for i in range(100)]
+    for mid, ds, text in rows:
+        card = _card(mid, ["cnn-classifier"], ds, "SGD", 0.1, 10, text)
+        vec = emb.embed([text])[0]
+        up = store.upsert(
+            card,
+            root="/x",
+            mtime=0.0,
+            embed_text=text,
+            lexical_text=text,
+            vector=vec,
+            model=emb.name,
+        )
+        assert up.vec_label is not None
+        index.add([up.vec_label], vec.reshape(1, -1))
+    engine = SearchEngine(store, lambda: index, lambda: emb)
+    hits = engine.search("sgd momentum cifar-100", limit=10).hits
+    assert len(hits) == 10
+    assert all(h.card.value("dataset") == "CIFAR-100" for h in hits), ids(hits)
+    engine.close()
+    store.close()
