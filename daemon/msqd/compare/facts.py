@@ -35,11 +35,15 @@ ARCH_WORDS: dict[str, tuple[str, ...]] = {
     "latent": ("latent diffusion", "latent space", "latent"),
     "conditional": ("conditional", "class-conditional", "class conditioning", "conditioned"),
     "unconditional": ("unconditional",),
-    # What kind of model it is: a small LLM readily calls a diffusion model a classifier.
+    # What kind of model it is (KIND_WORDS): a small LLM readily calls a diffusion
+    # model a classifier.
     "diffusion": ("diffusion", "diffusion model", "diffusion models", "ddpm", "ddim"),
     "classifier": ("classifier", "classifiers", "classification"),
     "cnn": ("cnn", "cnns", "convnet", "convnets", "convolutional"),
 }
+# Architecture words that say what kind of model it is. They can only be wrong of a
+# model whose family the extractor knows ("other" is no family).
+KIND_WORDS = frozenset({"diffusion", "classifier", "cnn"})
 # Class-name fragments that show an architecture word is true of a model.
 ARCH_EVIDENCE: dict[str, tuple[str, ...]] = {
     "attention": ("attention", "attn"),
@@ -125,6 +129,7 @@ class ModelFacts:
     devices: set[str] = field(default_factory=set)  # canonical device keys
     classes: set[str] = field(default_factory=set)  # lower-case identifiers
     arch: set[str] = field(default_factory=set)  # ARCH_WORDS keys
+    family_known: bool = False  # an arch_family other than "other"
     schedules: set[str] = field(default_factory=set)  # beta schedule / LR scheduler words
     dates: set[str] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)  # rendered values, for display
@@ -186,6 +191,7 @@ def _add_value(mf: ModelFacts, name: str, v: object) -> None:
         mf.schedules.update(w.lower() for w in re.findall(r"[A-Z][a-z]+", text))
     if name == "arch_family":
         mf.arch.update(FAMILY_WORDS.get(text, ()))
+        mf.family_known = mf.family_known or text != "other"
     mf.numbers.update(_numbers_in(text))
     mf.classes.update(t.lower() for t in re.findall(r"[A-Za-z_]\w*", text))
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from msqd.vocab import DATASETS, DEVICES, OPTIMIZERS
 
-from .facts import ARCH_WORDS, Facts, ModelFacts
+from .facts import ARCH_WORDS, KIND_WORDS, Facts, ModelFacts
 from .words import (
     ABBREVIATIONS,
     AMBIGUOUS,
@@ -283,7 +283,7 @@ def _true_of(claim: Claim, mf: ModelFacts, facts: Facts) -> bool:
     if claim.kind == "schedule":
         return v.replace(" ", "_") in mf.schedules
     if claim.kind == "arch":
-        return v in mf.arch
+        return v in mf.arch or (v in KIND_WORDS and not mf.family_known)
     if claim.kind == "layer":
         return any(f in c for f in v for c in mf.classes)
     return any(c in mf.classes for c in v)

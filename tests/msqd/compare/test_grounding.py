@@ -8,7 +8,7 @@ from msqd.compare.facts import Facts
 from msqd.compare.grounding import check_sentence, split_sentences
 from msqd.compare.narrative import NarrativeSummary, _Gate
 
-from .cards import cifar_ddpm, fashion_ldm, injected_card, mnist_ddpm
+from .cards import F, cifar_ddpm, fashion_ldm, injected_card, mnist_ddpm
 
 CIFAR = "Generative-CIFAR-10-Cat-Dog/v10"
 MNIST = "Generative-MNIST/ddpm_mnist"
@@ -85,6 +85,16 @@ def test_invented_facts_fail(facts, sentence):
     result = check_sentence(sentence, facts)
     assert not result.ok
     assert result.reasons
+
+
+def test_kind_of_model_is_unchecked_when_the_family_is_unknown():
+    # The extractor could not tell ("other"): calling it a CNN classifier, as its own
+    # docstring may, cannot be shown wrong; of a known diffusion model it can.
+    unknown = mnist_ddpm()
+    unknown.fields["arch_family"] = F("other")
+    mixed = Facts.from_columns([(cifar_ddpm(), 0), (unknown, 1)])
+    assert check_sentence("ddpm_mnist is a small CNN classifier.", mixed).ok
+    assert not check_sentence("v10 is a small CNN classifier.", mixed).ok
 
 
 def test_result_names_models_and_reasons(facts):
