@@ -18,7 +18,9 @@ Measured, in this process, on a real Store (temporary SQLite file):
 - the full ``SearchEngine.search`` path (query reading, query embedding with the
   query cache cleared before every call, hnswlib, FTS5, card fetch, rerank):
   p50/p99 with the HNSW index and with an exact brute-force index (same engine);
-- RSS of this process after loading store + index + model.
+- RSS of this process after loading store + index + model;
+- precision@10 of the bench questions whose right answers the cards' attributes
+  define (ATTRIBUTE_QUERIES): ranking quality at this scale.
 """
 
 from __future__ import annotations
@@ -103,6 +105,27 @@ QUERIES = [
     "wasserstein gan with gradient penalty",
 ]
 EFS = (64, 128, 256, 512, 1024)
+# Bench questions whose right answers the generated cards' attributes define: a
+# result is right when it passes the filter. Ranking quality at scale, which the
+# labelled fixture set (46 files) cannot show.
+ATTRIBUTE_QUERIES = {
+    "gan on celeba": 'arch = gan and dataset = "CelebA"',
+    "variational autoencoder on mnist with more than 50 epochs": (
+        'arch = vae and dataset = "MNIST" and epochs > 50'
+    ),
+    "resnet fine-tuning on oxford pets": 'arch = resnet and dataset = "Oxford-IIIT Pets"',
+    "character level lstm on shakespeare": 'arch = rnn-lstm and dataset = "Shakespeare"',
+    "keras cnn fashion mnist": 'fw = keras and arch = cnn-classifier and dataset = "Fashion-MNIST"',
+    "transformer sentiment classifier on imdb": 'arch = transformer and dataset = "IMDB"',
+    "dqn agent for cartpole": 'arch = reinforcement-learning and dataset = "CartPole"',
+    "models with batch size 256 and adamw": "batch = 256 and optimizer = AdamW",
+    "latent diffusion celeba": 'arch = latent-diffusion and dataset = "CelebA"',
+    "sgd momentum cifar-100": 'optimizer = SGD and dataset = "CIFAR-100"',
+    "autoencoder mnist": 'arch = autoencoder and dataset = "MNIST"',
+    "gpt language model wikitext": 'dataset = "WikiText-2"',
+    "super resolution on div2k": 'dataset = "DIV2K"',
+    "lightning models on multiple gpus": "fw = lightning and device = multi-gpu",
+}
 
 
 class ExactIndex:
@@ -173,6 +196,26 @@ def latency(engine: object, rounds: int = 3) -> list[float]:
     return out
 
 
+def attribute_precision(engine: object) -> tuple[float, list[str]]:
+    """Mean share of right rows in the top 10 of ATTRIBUTE_QUERIES, and the misses."""
+    from msqd.search.filterlang import parse_filter
+    from msqd.search.values import card_getter
+
+    shares, misses = [], []
+    for q, f in ATTRIBUTE_QUERIES.items():
+        expr = parse_filter(f)
+        t = engine.table  # type: ignore[attr-defined]
+        exist = int((t.mask(expr) & t.alive).sum())
+        if exist == 0:
+            continue
+        hits = engine.search(q, limit=10).hits  # type: ignore[attr-defined]
+        right = sum(expr.matches(card_getter(h.card)) for h in hits)
+        shares.append(right / min(10, exist))
+        if right < min(10, exist):
+            misses.append(f"{q!r}: {right}/{min(10, exist)} ({exist} cards match)")
+    return float(np.mean(shares)), misses
+
+
 def run_size(n: int, cards: list, vecs: np.ndarray, embedder: object, tmp: Path) -> None:
     from msqd.search.rank import SearchEngine
     from msqd.vindex import VectorIndex
@@ -240,6 +283,11 @@ def run_size(n: int, cards: list, vecs: np.ndarray, embedder: object, tmp: Path)
     print(
         f"SearchEngine.search, HNSW, query vector cached: p50 {pct(cached, 50):.1f} ms, "
         f"p99 {pct(cached, 99):.1f} ms"
+    )
+    share, misses = attribute_precision(engine)
+    print(
+        f"precision@10 of {len(ATTRIBUTE_QUERIES)} questions with attribute-defined answers: "
+        f"{share:.3f}" + "".join(f"\n  miss {m}" for m in misses)
     )
     store.close()  # type: ignore[attr-defined]
 
