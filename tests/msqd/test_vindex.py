@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +150,50 @@ def test_an_index_built_with_other_graph_parameters_is_rebuilt(tmp_path: Path) -
     meta = path.with_name(path.name + ".json")
     meta.write_text(meta.read_text().replace('"m": 16, ', ""))  # written before M was kept
     assert VectorIndex.load(path, 16, *db, m=16, ef_construction=100) is None
+
+
+def test_searches_of_every_way_run_safely_beside_adds_removes_and_rebuilds() -> None:
+    # hnswlib and the vector copy are not safe for mixed use; the index's lock is
+    # what makes them so. Writers grow, shrink and rebuild while readers search.
+    dim = 16
+    vecs = _vecs(4000, dim=dim, seed=9)
+    vi = VectorIndex(dim)
+    vi.build(np.arange(1000), vecs[:1000])
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    ways = [None, np.arange(0, 4000, 400), np.arange(0, 4000, 3), np.arange(4000)]
+
+    def reader(seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        try:
+            while not stop.is_set():
+                allowed = ways[int(rng.integers(len(ways)))]
+                q = vecs[int(rng.integers(4000))]
+                for label, _d in vi.search(q, 20, allowed=allowed):
+                    assert 0 <= label < 4000
+                    assert allowed is None or label in set(allowed.tolist())
+                vi.distances(q, [int(x) for x in rng.integers(0, 4000, 30)])
+        except BaseException as e:  # any failure in a reader fails the test
+            errors.append(e)
+
+    readers = [threading.Thread(target=reader, args=(i,)) for i in range(3)]
+    for t in readers:
+        t.start()
+    try:
+        for _cycle in range(2):
+            for start in range(1000, 4000, 250):
+                vi.add(list(range(start, start + 250)), vecs[start : start + 250])
+                vi.remove(list(range(start - 1000, start - 900)))
+                if start % 1000 == 0:
+                    labels = np.array(sorted(vi.labels()))
+                    vi.build(labels, vecs[labels])
+            vi.add(list(range(1000)), vecs[:1000])
+            vi.remove(list(range(1000, 4000)))
+    finally:
+        stop.set()
+        for t in readers:
+            t.join(timeout=30)
+    assert not errors, errors[:3]
+    assert len(vi) == len(vi.labels())
+    assert vi.labels() == set(range(1000))
+    assert vi.search(vecs[999], 1, allowed=np.array([999, 3999]))[0][0] == 999
