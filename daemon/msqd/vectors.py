@@ -101,4 +101,5 @@ def _normalised(mat: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (hnswlib's cosine space does the same on insert)."""
     norms = np.linalg.norm(mat, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (mat / norms).astype(np.float32)
+    # mat / norms is already float32 (both are): no second 150 MB copy at 100k.
+    return (mat / norms).astype(np.float32, copy=False)
