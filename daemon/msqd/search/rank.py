@@ -304,7 +304,7 @@ class SearchEngine:
         judged.sort(key=lambda j: (-j.score, j.distance if j.distance >= 0 else 9.0, j.slot))
         shown = judged if show_all else [j for j in judged if j.relevant]
         hidden = 0 if show_all else len(judged) - len(shown)
-        return _Ranked(self._hits(shown[:limit]), hidden, int(full.sum()))
+        return _Ranked(self._hits(shown[:limit]), hidden, n_full)
 
     def _dense(
         self,
