@@ -140,8 +140,7 @@ class SentenceTransformerEmbedder:
         self.dim = int(dim)
         # encode() is not re-entrant on one model; the indexer and queries share it.
         self._lock = threading.Lock()
-        self._direct = _direct_path(self._model, self._encode)
-        self._direct_batch = _batch_path(self._model, self._encode)
+        self._direct, self._direct_batch = _direct_paths(self._model, self._encode)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Card texts through ``encode()`` with every torch thread, in chunks."""
@@ -237,24 +236,32 @@ def _same(
         return False
 
 
-def _direct_path(
+_Direct = Callable[[list[str]], np.ndarray]
+
+
+def _direct_paths(
     model: object, encode: Callable[[list[str]], np.ndarray]
-) -> Callable[[list[str]], np.ndarray] | None:
-    """One text through tokenizer, transformer, mean pooling and normalisation, directly.
+) -> tuple[_Direct | None, _Direct | None]:
+    """Texts through tokenizer, transformer, mean pooling and normalisation, directly.
 
     ``encode()`` spends ~5 ms per call (a third of a query's embedding) on
     batching, device and prompt handling that one short query does not need, and
     a TorchScript trace of the transformer saves another ~1.5 ms of Python per
     call. Used only for the plain Transformer -> mean Pooling -> Normalize
-    pipeline, and only when it gives the same vectors as ``encode()`` on probe
-    texts: the traced form if it does, else the plain one, else None. The
-    returned function takes a list of one text; its ``kind`` says which
-    ("traced" or "eager").
+    pipeline, and only where it gives the same vectors as ``encode()`` on probe
+    texts. Returns (one text, a few texts), either None when not usable:
+
+    - one text: the traced form if it passes on each probe, else the plain
+      modules, else None; its ``kind`` says which ("traced" or "eager");
+    - a few texts (a comparison's sides: two cost ~10.7 ms this way against
+      ~14.7 ms one by one): the plain modules, if they pass on the probes as one
+      padded batch. The trace is not used: it was recorded on one unpadded text.
     """
     parts = _parts(model)
     if parts is None:
-        return None
+        return None, None
     tokenizer, bert, max_len = parts
+    eager = _pooled("eager", tokenizer, max_len, lambda b: bert(**b).last_hidden_state)
     candidates = []
     traced = _trace(bert, tokenizer)
     if traced is not None:
@@ -266,28 +273,10 @@ def _direct_path(
                 lambda b: _hidden(traced(b["input_ids"], b["attention_mask"])),
             )
         )
-    candidates.append(_pooled("eager", tokenizer, max_len, lambda b: bert(**b).last_hidden_state))
-    for direct in candidates:
-        if all(_same(direct, encode, [p]) for p in _PROBES):
-            return direct
-    return None
-
-
-def _batch_path(
-    model: object, encode: Callable[[list[str]], np.ndarray]
-) -> Callable[[list[str]], np.ndarray] | None:
-    """A few texts (a comparison's sides) padded into one direct call of the plain modules.
-
-    Two questions cost ~10.7 ms this way against ~14.7 ms one by one. The trace
-    is not used: it was recorded on one unpadded text. Checked like
-    ``_direct_path``, on the probes as one padded batch.
-    """
-    parts = _parts(model)
-    if parts is None:
-        return None
-    tokenizer, bert, max_len = parts
-    direct = _pooled("eager", tokenizer, max_len, lambda b: bert(**b).last_hidden_state)
-    return direct if _same(direct, encode, list(_PROBES)) else None
+    candidates.append(eager)
+    single = next((c for c in candidates if all(_same(c, encode, [p]) for p in _PROBES)), None)
+    batch = eager if _same(eager, encode, list(_PROBES)) else None
+    return single, batch
 
 
 def _trace(bert: Any, tokenizer: Any) -> Any | None:
@@ -307,7 +296,7 @@ def _trace(bert: Any, tokenizer: Any) -> Any | None:
         with warnings.catch_warnings(), torch.inference_mode():
             # Tracing warns about every shape-dependent branch it records; a query
             # is one unpadded text, so those branches always go the traced way,
-            # and the probes in _direct_path check the result at three lengths.
+            # and the probes in _direct_paths check the result at three lengths.
             warnings.simplefilter("ignore")
             sample = tokenizer(["diffusion models on cifar"], return_tensors="pt")
             traced = torch.jit.trace(

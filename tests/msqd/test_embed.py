@@ -65,8 +65,7 @@ def test_batches_equal_single_queries(minilm: embed.Embedder) -> None:
 
 
 def test_other_pipelines_keep_encode() -> None:
-    assert embed._direct_path(object(), lambda texts: np.zeros((1, 3))) is None
-    assert embed._batch_path(object(), lambda texts: np.zeros((1, 3))) is None
+    assert embed._direct_paths(object(), lambda texts: np.zeros((1, 3))) == (None, None)
 
 
 def test_unknown_model_is_refused_without_a_download(tmp_path: Path) -> None:
