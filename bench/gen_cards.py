@@ -17,8 +17,8 @@ import random
 import sys
 
 from msqd.card import Component, Field, ModelCard
-from msqd.cardtext import embedding_text, lexical_text
 from msqd.extract.describe import describe
+from msqd.index.cardtext import embedding_text, lexical_text
 
 # family -> (extra families, component class names, layer types, typical datasets)
 ARCHS: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {

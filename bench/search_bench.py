@@ -56,7 +56,7 @@ def cached_vectors(emb_texts: list[str], embedder: object | None = None) -> np.n
             out.append(np.load(f))
             continue
         if embedder is None:
-            from msqd.embed import create
+            from msqd.index.embed import create
 
             embedder = create(MODEL)
         t0 = time.perf_counter()
@@ -163,8 +163,8 @@ def pct(xs: list[float], p: float) -> float:
 
 def fill_store(path: Path, cards: list, vecs: np.ndarray, model: str) -> tuple[object, float]:
     """A real Store on ``path`` holding the cards (Store.upsert, one transaction each)."""
-    from msqd.cardtext import embedding_text, lexical_text
-    from msqd.store import Store
+    from msqd.index.cardtext import embedding_text, lexical_text
+    from msqd.store.db import Store
 
     store = Store(path)
     store.open()
@@ -218,7 +218,7 @@ def attribute_precision(engine: object) -> tuple[float, list[str]]:
 
 def run_size(n: int, cards: list, vecs: np.ndarray, embedder: object, tmp: Path) -> None:
     from msqd.search.rank import SearchEngine
-    from msqd.vindex import VectorIndex
+    from msqd.store.vindex import VectorIndex
 
     print(f"\n## {n:,} cards")
     base_rss = rss_mb()
@@ -300,7 +300,7 @@ def main() -> None:
     largest = max(args.sizes)
     cards = generate(largest + 500)
     emb, _ = texts(cards)
-    from msqd.embed import create
+    from msqd.index.embed import create
 
     embedder = create(MODEL)
     vecs = cached_vectors(emb, embedder)

@@ -54,7 +54,7 @@ def main(ctx: click.Context, home: str | None, socket_path: str | None, log_leve
         return
     from .config import Config
     from .errors import MsqError
-    from .server import Server
+    from .serve.server import Server
 
     try:
         config = Config(home, socket=socket_path, log_level=log_level)

@@ -3,6 +3,9 @@
 Facts first, prose second: the table and key differences are computed from the
 cards; the optional narrative from a local LLM is checked sentence by sentence
 against the same facts before anything is shown.
+
+Works on cards it is handed: may import only msqd.card, msqd.vocab and msqd.errors
+(llama_cpp lazily, in ``llm.py``); msqd.serve's compare stream feeds it search results.
 """
 
 from __future__ import annotations

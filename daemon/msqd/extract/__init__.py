@@ -2,6 +2,10 @@
 
 The extractor reads the syntax tree and resolves values the way Python would; it
 never imports or executes the code it reads.
+
+The lowest step with logic in it: may import only msqd.card and msqd.vocab (checked by
+the ``msqd-extract-pure`` import-linter contract), so it can run in a worker process and
+be tested with nothing else of the daemon loaded.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Exact masks over the field table: filter leaves per distinct value, ranges in numpy.
 
-Part of :class:`~msqd.search.fieldtable.FieldTable` (a mixin, as store_reads is of
+Part of :class:`~msqd.search.fieldtable.FieldTable` (a mixin, as store/reads.py is of
 Store): the table keeps the slots and values, this evaluates filters over them.
 A filter leaf on a grouped field is evaluated once per distinct value with the
 filter language's own ``matches`` and spread to slots by value number; on a

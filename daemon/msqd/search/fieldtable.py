@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from ..store import Store
-from ..vindex import RWLock
+from ..store.db import Store
+from ..store.vindex import RWLock
 from .fieldmasks import FieldMasks
 from .values import CARD_ATTRS, FIELDS
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..store import Store
+from ..store.db import Store
 from .fieldtable import FieldTable
 from .query import STOPWORDS
 from .score import Evidence

@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 
 from ..card import ModelCard
-from ..embed import Embedder
 from ..errors import InvalidRequest
-from ..store import Store
-from ..vindex import VectorIndex
+from ..index.embed import Embedder
+from ..store.db import Store
+from ..store.vindex import VectorIndex
 from .fieldtable import FieldTable
 from .filterlang import Expr, FilterSyntaxError, parse_filter
 from .lexical import LexicalStage

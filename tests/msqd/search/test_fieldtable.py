@@ -12,7 +12,7 @@ from msqd.card import Field, ModelCard
 from msqd.search.fieldtable import PLAIN, FieldTable
 from msqd.search.filterlang import parse_filter
 from msqd.search.values import card_getter
-from msqd.store import Store
+from msqd.store.db import Store
 
 # Besides numbers on both sides of every bound and the bounds themselves, what a
 # malformed card could hold instead (text with a leading number, a boolean).

@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from msqd import embed
 from msqd.card import Field, ModelCard
-from msqd.cardtext import embedding_text, lexical_text
 from msqd.errors import InvalidRequest
+from msqd.index import embed
+from msqd.index.cardtext import embedding_text, lexical_text
 from msqd.search.lexical import fts_query
 from msqd.search.rank import SearchEngine
-from msqd.store import Store
-from msqd.vindex import VectorIndex
+from msqd.store.db import Store
+from msqd.store.vindex import VectorIndex
 
 CARDS = [
     # model id, arch, dataset, optimizer, lr, epochs, description

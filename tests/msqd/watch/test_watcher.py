@@ -9,8 +9,8 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
-from msqd.debounce import Debouncer
-from msqd.watcher import LIMIT_HINT, Watcher
+from msqd.watch.debounce import Debouncer
+from msqd.watch.watcher import LIMIT_HINT, Watcher
 from tests.conftest import wait_until
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from msqd.vectors import VectorTable
+from msqd.store.vectors import VectorTable
 
 
 def _vecs(n: int, dim: int = 8, seed: int = 0) -> np.ndarray:

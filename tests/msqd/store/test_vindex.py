@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from msqd import vindex
-from msqd.vindex import MIN_CAPACITY, VectorIndex
+from msqd.store import vindex
+from msqd.store.vindex import MIN_CAPACITY, VectorIndex
 
 
 def _vecs(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .card import ModelCard
+from ..card import ModelCard
+from ..errors import StorageError
+from ..store.db import Store
+from ..store.vindex import VectorIndex
 from .cardtext import embedding_text, lexical_text
 from .embed import Embedder
-from .errors import StorageError
-from .store import Store
-from .vindex import VectorIndex
 
 log = logging.getLogger(__name__)
 

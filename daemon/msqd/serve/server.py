@@ -25,9 +25,9 @@ from grpc_reflection.v1alpha import reflection
 
 from msq.v1 import msq_pb2, msq_pb2_grpc
 
+from ..config import Config
+from ..errors import Conflict, MsqError
 from . import sdnotify
-from .config import Config
-from .errors import Conflict, MsqError
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class Server:
     def startup(self) -> None:
         self.config.load()
         self._acquire_lock()
-        from .app import App  # heavy imports after the cheap checks
+        from ..app.root import App  # heavy imports after the cheap checks
 
         sock = self.config.socket_path
         # We hold the lock, so a socket file left here is from a dead daemon.

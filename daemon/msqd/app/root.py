@@ -14,19 +14,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .compare import Narrator, resolve_model_path
-from .config import Config
-from .embed import Embedder, EmbedderError, create
-from .errors import InvalidRequest, NotFound, StorageError
-from .extract import extract_file
-from .indexer import Indexer
-from .reconcile import Reconciler
-from .scheduler import Jobs
-from .search.rank import SearchEngine
-from .store import Store
-from .vindex import VectorIndex
-from .watcher import RootWatch, Watcher
+from .. import __version__
+from ..compare import Narrator, resolve_model_path
+from ..config import Config
+from ..errors import InvalidRequest, NotFound, StorageError
+from ..extract import extract_file
+from ..index.embed import Embedder, EmbedderError, create
+from ..index.indexer import Indexer
+from ..search.rank import SearchEngine
+from ..store.db import Store
+from ..store.vindex import VectorIndex
+from ..watch.reconcile import Reconciler
+from ..watch.watcher import RootWatch, Watcher
+from .jobs import Jobs
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from msqd import embed
+from msqd.index import embed
 
 TEXTS = [
     "diffusion cifar",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .card import ModelCard
+from ..card import ModelCard
 
 _EMBED_FIELDS = (
     "arch_family",

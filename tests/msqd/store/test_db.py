@@ -12,7 +12,7 @@ import pytest
 
 from msqd.card import ModelCard
 from msqd.errors import StorageError
-from msqd.store import Store
+from msqd.store.db import Store
 
 
 @pytest.fixture

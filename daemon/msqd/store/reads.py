@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .card import ModelCard
+from ..card import ModelCard
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class FileState:
 
 
 class StoreReads:
-    """Mixin of :class:`msqd.store.Store`: queries over cards, FTS rows and vectors."""
+    """Mixin of :class:`msqd.store.db.Store`: queries over cards, FTS rows and vectors."""
 
     def _reader(self) -> sqlite3.Connection:  # provided by Store
         raise NotImplementedError

@@ -8,11 +8,11 @@ import time
 from collections.abc import Collection
 from contextlib import AbstractContextManager
 
-from .card import ModelCard
+from ..card import ModelCard
 
 
 class LLMDescriptions:
-    """Mixin of :class:`msqd.store.Store`: the ``llm_descriptions`` table."""
+    """Mixin of :class:`msqd.store.db.Store`: the ``llm_descriptions`` table."""
 
     def _reader(self) -> sqlite3.Connection:  # provided by Store
         raise NotImplementedError

@@ -18,12 +18,12 @@ import grpc
 from msq.v1 import msq_pb2 as pb
 from msq.v1 import msq_pb2_grpc as pb_grpc
 
-from .app import App
+from ..app.root import App
+from ..errors import InvalidRequest, NotFound, to_status
+from ..search.filterlang import FilterSyntaxError, card_getter, parse_filter
 from .convert import card_to_pb
-from .errors import InvalidRequest, NotFound, to_status
+from .convert_search import outcome_to_pb
 from .progress import progress_pb
-from .search.convert import outcome_to_pb
-from .search.filterlang import FilterSyntaxError, card_getter, parse_filter
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class ModelSearchServicer(pb_grpc.ModelSearchServicer):
     def Compare(
         self, request: pb.CompareRequest, context: grpc.ServicerContext
     ) -> Iterator[pb.CompareEvent]:
-        from .compare_service import compare_events
+        from .compare_stream import compare_events
 
         yield from compare_events(self.app, request, cancelled=lambda: not context.is_active())
 

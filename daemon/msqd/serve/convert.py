@@ -8,7 +8,7 @@ from google.protobuf import struct_pb2, timestamp_pb2
 
 from msq.v1 import msq_pb2 as pb
 
-from .card import Component, Field, ModelCard
+from ..card import Component, Field, ModelCard
 
 
 def value_to_pb(v: Any) -> struct_pb2.Value:

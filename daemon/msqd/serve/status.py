@@ -13,7 +13,7 @@ from msq.v1 import msq_pb2 as pb
 from .progress import progress_pb
 
 if TYPE_CHECKING:
-    from .app import App, RootInfo
+    from ..app.root import App, RootInfo
 
 
 def roots_pb(roots: list[RootInfo]) -> list[pb.RootStatus]:

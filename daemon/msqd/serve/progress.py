@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from msq.v1 import msq_pb2 as pb
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app.root import App
 
 
 def progress_pb(app: App) -> pb.IndexProgress:

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 
 from msq.v1 import msq_pb2 as pb
 
-from .card import ModelCard
-from .compare import NarrativeState, NarrativeSummary, NarrativeToken, compare_columns
+from ..card import ModelCard
+from ..compare import NarrativeState, NarrativeSummary, NarrativeToken, compare_columns
+from ..errors import InvalidRequest, NotFound
+from ..search.rank import Hit, SideHits
 from .convert import value_to_pb
-from .errors import InvalidRequest, NotFound
-from .search.convert import side_results_pb
-from .search.rank import Hit, SideHits
+from .convert_search import side_results_pb
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app.root import App
 
 MAX_SIDES = 6
 
@@ -143,7 +143,7 @@ def compare_events(
             narrative_status=pb.NarrativeStatus(state="disabled", message="nothing to compare")
         )
     elif narrator is None:
-        from .compare import HOW_TO_CONFIGURE
+        from ..compare import HOW_TO_CONFIGURE
 
         yield pb.CompareEvent(
             narrative_status=pb.NarrativeStatus(state="unavailable", message=HOW_TO_CONFIGURE)

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from .cardtext import lexical_text
-from .errors import StorageError
+from ..errors import StorageError
+from ..index.cardtext import lexical_text
 
 if TYPE_CHECKING:
-    from .app import App
+    from .root import App
 
 log = logging.getLogger(__name__)
 # apscheduler logs every job run at INFO, and a skipped overlapping run (a slow LLM
@@ -98,7 +98,7 @@ class Jobs:
         with contextlib.suppress(OSError, AttributeError):
             # Per-thread on Linux: only this job (and the threads it starts) yields.
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        from .compare import describe_with_llm
+        from ..compare import describe_with_llm
 
         model = narrator.model_name or "llm"
         try:

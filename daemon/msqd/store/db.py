@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .card import ModelCard
-from .errors import StorageError
+from ..card import ModelCard
+from ..errors import StorageError
+from .llm import LLMDescriptions
 from .migrations import migrate
-from .store_llm import LLMDescriptions
-from .store_reads import FileState, StoreReads
+from .reads import FileState, StoreReads
 
 __all__ = ["FileState", "Store", "Upserted"]
 

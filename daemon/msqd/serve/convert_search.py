@@ -6,8 +6,8 @@ from typing import Any
 
 from msq.v1 import msq_pb2 as pb
 
-from ..convert import card_to_pb, value_to_pb
-from .rank import Hit, SearchOutcome, SideHits
+from ..search.rank import Hit, SearchOutcome, SideHits
+from .convert import card_to_pb, value_to_pb
 
 
 def constraint_pb(c: Any) -> pb.Constraint:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from msqd.ignore import IgnoreRules
+from msqd.watch.ignore import IgnoreRules
 
 
 def make(root: Path, rel: str, text: str = "x = 1\n") -> Path:

@@ -15,9 +15,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StorageError
-from .indexer import Indexer
-from .store import FileState, Store
+from ..errors import StorageError
+from ..index.indexer import Indexer
+from ..store.db import FileState, Store
 from .watcher import Watcher
 
 log = logging.getLogger(__name__)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from msq.paths import paths_for
-from msqd.embed import HashEmbedder
 from msqd.extract import extract_file
-from msqd.indexer import Indexer
-from msqd.store import Store
-from msqd.vindex import VectorIndex
+from msqd.index.embed import HashEmbedder
+from msqd.index.indexer import Indexer
+from msqd.store.db import Store
+from msqd.store.vindex import VectorIndex
 from tests.conftest import start_daemon, wait_indexed, wait_until
 
 
