@@ -24,6 +24,9 @@ HOW_VALUES = (
     "call-site",
     "config-file",
     "inferred",
+    # The framework's own default, not written in the code: torch.optim.Adam(params)
+    # trains at 0.001, compile(optimizer="adam") likewise.
+    "framework-default",
 )
 
 STATUS_VALUES = ("ok", "partial", "error", "skipped")
@@ -110,6 +113,9 @@ class Component:
     # Set when the class lives in a sibling file of the same project.
     file: str | None = None
     cell: int | None = None
+    # "class" (a subclass of a model base), "sequential" (``m = keras.Sequential([...])``)
+    # or "functional" (a function that returns ``keras.Model(inputs, outputs)``).
+    kind: str = "class"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -123,6 +129,8 @@ class Component:
             out["file"] = self.file
         if self.cell is not None:
             out["cell"] = self.cell
+        if self.kind != "class":
+            out["kind"] = self.kind
         return out
 
     @classmethod
@@ -135,7 +143,13 @@ class Component:
             uses=list(data.get("uses", [])),
             file=data.get("file"),
             cell=data.get("cell"),
+            kind=data.get("kind", "class"),
         )
+
+
+# What a file is (docs/modelcard.md): an entry point that trains, a module of model
+# definitions, configuration, data loading, a helper, or a framework's own source.
+ROLE_VALUES = ("train", "model", "config", "data", "util", "library")
 
 
 @dataclass
@@ -161,6 +175,8 @@ class ModelCard:
     project: str = ""
     # Optional longer description written by the local LLM in the background.
     llm_description: str = ""
+    # One of ROLE_VALUES; "" for cards written before roles existed.
+    role: str = ""
 
     def value(self, name: str) -> FieldValue | None:
         """The value of field ``name``, or None when it was not found."""
@@ -182,6 +198,7 @@ class ModelCard:
             "message": self.message,
             "description": self.description,
             "llm_description": self.llm_description,
+            "role": self.role,
             "fields": {k: v.to_json() for k, v in self.fields.items()},
             "components": [c.to_json() for c in self.components],
         }
@@ -202,6 +219,7 @@ class ModelCard:
             message=data.get("message", ""),
             description=data.get("description", ""),
             llm_description=data.get("llm_description", ""),
+            role=data.get("role", ""),
             fields={k: Field.from_json(v) for k, v in data.get("fields", {}).items()},
             components=[Component.from_json(c) for c in data.get("components", [])],
         )

@@ -201,7 +201,7 @@ def sequential_components(ix: Index) -> list[Component]:
     for cs in ix.calls:
         if cs.scope[0] is not None or cs.target is None or cs.last != "Sequential":
             continue
-        comp = Component(cs.target, cs.raw, cs.node.lineno)
+        comp = Component(cs.target, cs.raw, cs.node.lineno, kind="sequential")
         inside = {id(n) for n in ast.walk(cs.node)}
         for other in scoped.get(cs.scope, ()):
             if (
@@ -226,7 +226,9 @@ def sequential_components(ix: Index) -> list[Component]:
             )
             and "keras" in cs.name
         ):
-            comp = Component(cs.scope[1], "keras.Model (functional)", cs.node.lineno)
+            comp = Component(
+                cs.scope[1], "keras.Model (functional)", cs.node.lineno, kind="functional"
+            )
             for other in scoped.get(cs.scope, ()):
                 if is_layer(other) and other.last not in ("Model", "Input"):
                     comp.layers[other.last] = comp.layers.get(other.last, 0) + 1

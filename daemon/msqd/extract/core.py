@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..card import Component, Field, ModelCard
 from . import components as comp_mod
-from . import data, device, diffusion, family, hyper, training
+from . import data, device, diffusion, family, hyper, role, training
 from .describe import describe
 from .ids import created_time, model_id_for, project_for
 from .index import Index, build
@@ -107,8 +107,15 @@ def _facts(
         for k, f in hyper.optimizer_fields(ix, r).items():
             _set(card, k, f)
 
+    # The role first: only a file that trains says its dataset by its names.
+    card.role = role.file_role(ix, comps, card.path, project_dir or base_dir, card.language)
+
+    def dataset() -> Field | None:
+        trains = card.role == "train"
+        return data.dataset_field(ix, r, card.path, project_dir or base_dir, trains)
+
     steps: list[tuple[str, Callable[[], None]]] = [
-        ("dataset", lambda: _set(card, "dataset", data.dataset_field(ix, r))),
+        ("dataset", lambda: _set(card, "dataset", dataset())),
         ("image_size", lambda: _set(card, "image_size", data.image_size_field(ix, r))),
         ("batch_size", lambda: _set(card, "batch_size", hyper.batch_field(ix, r))),
         ("optimizer", opt),
@@ -207,6 +214,7 @@ def _extract_into(
         if card.status == "error":
             return
     if not src.text.strip():
+        card.role = "util"
         card.message = card.message or "empty file"
         card.description = describe(card)
         return
@@ -328,7 +336,7 @@ def _read_into(
         cand = os.path.join(r, card.project)
         project_dir = cand if p.startswith(cand + os.sep) else r
     inner = extract_source(text, p, card.language, base_dir=base_dir, project_dir=project_dir)
-    card.status, card.message = inner.status, inner.message
+    card.status, card.message, card.role = inner.status, inner.message, inner.role
     card.fields, card.components, card.description = (
         inner.fields,
         inner.components,

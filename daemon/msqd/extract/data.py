@@ -8,6 +8,7 @@ import re
 from ..card import Field
 from ..vocab import DATASET_CLASSES, DATASET_COLLECTIONS, canonical_dataset
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
+from .datanames import env_name, named_dataset, names_in
 from .hyper import named_value
 from .index import CallSite, Index
 from .names import DATASET_NAMES, IMAGE_SIZE_NAMES
@@ -23,6 +24,8 @@ _NAMED_LOADERS = {
     "make_vec_env",
     "make_atari_env",
     "fetch_openml",
+    "competition_download",  # kagglehub
+    "dataset_download",
 }
 # Wrappers around a path that keep its meaning: open(os.path.expanduser(args.data)).
 _PATH_WRAPPERS = {"expanduser", "expandvars", "abspath", "realpath", "normpath", "Path"}
@@ -39,12 +42,17 @@ _FOLDER_LOADERS = {
     "read_text",
     "urlretrieve",
     "download_url",
+    "get_file",  # keras.utils.get_file(fname, origin=URL)
 }
+_FIT_CALLS = {"fit", "fit_generator", "train_on_batch", "train_step", "step"}
 _SPLIT = re.compile(r"[/\\:]")
 _TARGETISH = re.compile(r"target|label|(^|\W)y(_\w+)?($|\W)|class", re.I)
 
 
 def _canon(word: str) -> str | None:
+    env = env_name(word)
+    if env:
+        return env
     w = word.strip().lower()
     if not w or len(w) > 120:
         return None
@@ -74,10 +82,14 @@ def _from_string(s: str) -> str | None:
         hit = _canon(p) or _canon(p.rsplit(".", 1)[0])
         if hit:
             return hit
+    for p in reversed(parts):
+        named = names_in(p)  # "DIV2K_train_HR", "mnist_png"
+        if named:
+            return named[-1]
     return None
 
 
-def _site_dataset(cs: CallSite, r: Resolver) -> tuple[str, Val | None] | None:
+def _site_dataset(ix: Index, cs: CallSite, r: Resolver) -> tuple[str, Val | None] | None:
     """(canonical name, provenance of the string it came from) for one call."""
     name = cs.name
     if name.startswith(("torchvision.datasets", "torchvision.datasets.", "datasets.")) or (
@@ -86,6 +98,12 @@ def _site_dataset(cs: CallSite, r: Resolver) -> tuple[str, Val | None] | None:
         hit = _canon(cs.last)
         if hit:
             return hit, None
+    if cs.last == "load_data":
+        # mnist = tf.keras.datasets.mnist; mnist.load_data(): follow the one alias.
+        head, _, rest = cs.raw.partition(".")
+        b = next(iter(ix.bindings.get(head, ())), None) if rest == "load_data" else None
+        if b is not None and isinstance(b.value, ast.Attribute):
+            name = ix.expand(ast.unparse(b.value)) + ".load_data"
     if ".datasets." in name and cs.last == "load_data":
         hit = _canon(name.split(".")[-2])
         if hit:
@@ -104,6 +122,8 @@ def _site_dataset(cs: CallSite, r: Resolver) -> tuple[str, Val | None] | None:
             return got
     if cs.last in _NAMED_LOADERS or cs.last in _FOLDER_LOADERS:
         node = arg_or_kw(cs.node, 0, "path", "name", "directory", "root", "id", "file")
+        if cs.last == "get_file":
+            node = kwarg(cs.node, "origin") or arg_or_kw(cs.node, 1, "origin") or node
         f = cs.node.func
         if node is None and isinstance(f, ast.Attribute) and isinstance(f.value, ast.Call):
             node = f.value  # Path(p).read_text(), Path(p).open()
@@ -171,10 +191,18 @@ def _categories(cs: CallSite, r: Resolver) -> str:
     return f" ({', '.join(v.value)})"
 
 
-def dataset_field(ix: Index, r: Resolver) -> Field | None:
+def dataset_field(
+    ix: Index,
+    r: Resolver,
+    path: str = "<memory>",
+    project_dir: str | None = None,
+    trains: bool = True,
+) -> Field | None:
+    """The dataset the file trains on: what its loader calls load (the option that
+    chooses between several deciding), else what its names say (``datanames``)."""
     found: list[tuple[str, Field]] = []
     for cs in ix.calls:
-        hit = _site_dataset(cs, r)
+        hit = _site_dataset(ix, cs, r)
         if hit is None:
             continue
         canon, v = hit
@@ -192,8 +220,15 @@ def dataset_field(ix: Index, r: Resolver) -> Field | None:
                 if hit2:
                     found.append((hit2, Field(hit2, line, "literal", "download URL")))
     if not found:
-        return None
+        return named_dataset(ix, r, path, project_dir, trains)
     main_name = found[0][0]
+    if len({n for n, _ in found}) > 1:
+        # Several models trained one after the other (a notebook, a course chapter):
+        # the last dataset loaded before the last training call is the main one.
+        fits = [cs.node.lineno for cs in ix.calls if cs.last in _FIT_CALLS]
+        before = [n for n, f in found if fits and (f.line or 0) <= max(fits)]
+        if before:
+            main_name = before[-1]
     # A dataset chosen by an option (``--dataset mnist``) decides which of several loads is main.
     chosen = named_value(ix, r, DATASET_NAMES)
     if chosen is not None and isinstance(chosen.value, str):

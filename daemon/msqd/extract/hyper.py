@@ -81,9 +81,52 @@ def _canonical(word: str) -> str | None:
 _SKLEARN_SGD = {"SGDClassifier", "SGDRegressor", "SGDOneClassSVM"}
 
 
+# Learning rates an optimizer trains at when the code gives none, per framework.
+_TORCH_DEFAULT_LR = {
+    "Adam": 1e-3,
+    "AdamW": 1e-3,
+    "RAdam": 1e-3,
+    "NAdam": 2e-3,
+    "Adamax": 2e-3,
+    "RMSprop": 1e-2,
+    "Adagrad": 1e-2,
+    "Adadelta": 1.0,
+    "SGD": 1e-3,
+    "SparseAdam": 1e-3,
+    "LBFGS": 1.0,
+}
+_KERAS_DEFAULT_LR = {
+    "Adam": 1e-3,
+    "AdamW": 1e-3,
+    "Nadam": 1e-3,
+    "Adamax": 1e-3,
+    "RMSprop": 1e-3,
+    "Adagrad": 1e-3,
+    "Adadelta": 1e-3,
+    "SGD": 1e-2,
+}
+
+
+def _default_lr(cs: CallSite | None, canon: str) -> float | None:
+    """The rate ``canon`` runs at when the call gives none (None: no known default)."""
+    if cs is None or "keras" in cs.name or cs.name.startswith(("tf.", "tensorflow.")):
+        if cs is not None and "Optimizer" in cs.last:
+            return None  # TF1 optimizers need the rate
+        return _KERAS_DEFAULT_LR.get(canon)
+    if cs.name.startswith("torch.optim") or cs.name.startswith("optim."):
+        return _TORCH_DEFAULT_LR.get(canon)
+    return None
+
+
 def _opt_name(cs: CallSite) -> str | None:
     name, last = cs.name, cs.last
     if last in _SKLEARN_SGD and name.startswith("sklearn."):
+        return "SGD"
+    if last.endswith("Optimizer") and name.startswith(("tf.", "tensorflow.", "tf.compat")):
+        last = last[: -len("Optimizer")]  # TF1: tf.train.AdamOptimizer
+        if last == "GradientDescent":
+            return "SGD"
+    if name.startswith("lasagne.updates.") and last.lower() in ("sgd", "momentum"):
         return "SGD"
     canon = _canonical(last)
     if canon is None or "lr_scheduler" in name or "schedules" in name:
@@ -101,6 +144,8 @@ def _opt_name(cs: CallSite) -> str | None:
             "bitsandbytes",
             "timm.optim",
             "transformers.",
+            "lasagne.updates",
+            "torch_optimizer",
         )
     ):
         return canon
@@ -132,6 +177,7 @@ def _is_gen(cs: CallSite) -> bool:
 
 def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
     out: dict[str, Field] = {}
+    implicit: tuple[float | None, int | None, str] = (None, None, "")
     sites = [(cs, n) for cs in ix.calls if (n := _opt_name(cs))]
     str_sites: list[tuple[Val, str]] = []
     for cs in ix.calls_named("compile"):
@@ -154,9 +200,14 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         out["optimizer"] = with_alternatives(fields[0], fields[1:])
         lrs = []
         wds = []
-        for cs, _ in ordered:
-            lr = number(resolve_at(r, cs, _lr_node(cs)))
-            lrs.append(to_field(lr) if lr else None)
+        for cs, n in ordered:
+            node = _lr_node(cs)
+            lr = number(resolve_at(r, cs, node))
+            dflt = _default_lr(cs, n) if node is None else None
+            if lr is None and dflt is not None:
+                lrs.append(Field(dflt, cs.node.lineno, "framework-default", f"{cs.raw} default"))
+            else:
+                lrs.append(to_field(lr) if lr else None)
             wd = number(resolve_at(r, cs, kwarg(cs.node, "weight_decay")))
             wds.append(to_field(wd) if wd else None)
         if lrs[0] is not None:
@@ -168,6 +219,8 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
     elif str_sites:
         v, canon = str_sites[-1]
         out["optimizer"] = Field(canon, v.line, v.how, v.detail or "optimizer")
+        if not hf:
+            implicit = _default_lr(None, canon), v.line, canon
     for cs in hf:
         lr = number(resolve_at(r, cs, kwarg(cs.node, "learning_rate")))
         if lr is not None and "learning_rate" not in out:
@@ -180,6 +233,9 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         v = number(v) or first_kwarg(ix, r, ("learning_rate", "lr"))
         if v is not None:
             out["learning_rate"] = to_field(v)
+    if "learning_rate" not in out and implicit[0] is not None:
+        rate, line, canon = implicit
+        out["learning_rate"] = Field(rate, line, "framework-default", f"{canon} default")
     sched = _scheduler(ix, r)
     if sched is not None:
         out["scheduler"] = sched

@@ -45,6 +45,8 @@ _DICT_CALLS = {
     "Munch",
 }
 _NS_CALLS = {"SimpleNamespace", "Namespace"}
+# Command-line parsers that fill a dataclass: tyro.cli(Args), simple_parsing.parse(Args).
+_DATACLASS_PARSERS = {"cli", "parse", "from_args", "parse_args_into_dataclass"}
 _LOADERS = {"safe_load", "load", "full_load", "unsafe_load"}
 _ARG_NAMES = {
     "args",
@@ -156,6 +158,11 @@ class ScopeBase(NameScope):
             return None
         if last in self.ix.classes and isinstance(node.func, ast.Name):
             return Container("class", scope, self.ix.classes[last], call=node)
+        if last in _DATACLASS_PARSERS and node.args:
+            # ``args = tyro.cli(Args)``: the fields' defaults are what runs with no flags.
+            cls = node.args[0]
+            if isinstance(cls, ast.Name) and cls.id in self.ix.classes:
+                return Container("class", scope, self.ix.classes[cls.id])
         for fn, cls in self.ix.functions.get(last, ()):
             if cls is None:
                 for ret in (n for n in ast.walk(fn) if isinstance(n, ast.Return)):

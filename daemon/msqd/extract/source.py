@@ -126,9 +126,14 @@ def notebook_source(data: str) -> Source:
         cell_lines = src.split("\n")
         if cell_lines and cell_lines[0].strip().startswith(_FOREIGN_CELL_MAGICS):
             cell_lines = [""] * len(cell_lines)
-        cell_lines = neutralise_magics(cell_lines)
         try:
-            ast.parse("\n".join(cell_lines))
+            # A cell that parses as it is has no magics: a line starting with "%" is then
+            # a continuation ("... %(epoch, loss))"), not a magic to blank.
+            try:
+                ast.parse("\n".join(cell_lines))
+            except SyntaxError:
+                cell_lines = neutralise_magics(cell_lines)
+                ast.parse("\n".join(cell_lines))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             status = "partial"
             lineno = getattr(exc, "lineno", None)
@@ -153,6 +158,13 @@ def parse(text: str) -> tuple[ast.Module | None, list[str]]:
             return ast.parse("\n".join(lines)), problems
         except (SyntaxError, ValueError) as exc:
             lineno = getattr(exc, "lineno", None)
+            if lineno and 1 <= lineno <= len(lines):
+                m = _MAGIC.match(lines[lineno - 1])
+                if m and lines[lineno - 1].strip() != "pass":
+                    # A notebook saved as a script keeps its magics (Colab's "Download
+                    # .py", jupytext): they are not Python, and not an error either.
+                    lines[lineno - 1] = m.group(1) + "pass"
+                    continue
             if not problems:
                 where = f"line {lineno}" if lineno else "unknown line"
                 problems.append(f"syntax error at {where}: {_msg(exc)}")

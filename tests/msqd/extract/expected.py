@@ -338,6 +338,7 @@ EXPECTED["keras-experiments/mnist_cnn.py"] = {
     "image_size": (28, "input_shape = (28, 28, 1)", "constant"),
     "batch_size": (128, "batch_size = 128", "constant"),
     "optimizer": ("Adam", "model.compile(", "literal"),
+    "learning_rate": (0.001, "model.compile(", "framework-default"),
     "epochs": (15, "epochs = 15", "constant"),
     "loss": ("categorical_crossentropy", "model.compile(", "literal"),
     "components": {
@@ -530,6 +531,7 @@ EXPECTED["style-transfer/neural_style.py"] = {
     "framework": (["pytorch"],),
     "arch_family": (["style-transfer"],),
     "optimizer": ("LBFGS", "optimizer = torch.optim.LBFGS(", "literal"),
+    "learning_rate": (1.0, "optimizer = torch.optim.LBFGS(", "framework-default"),
     "loss": (["mse", "ContentLoss", "StyleLoss"],),
     "device": (["cuda", "cpu"], "device = torch.device(", "literal"),
     "components": {"ContentLoss": {}, "StyleLoss": {}},
@@ -538,6 +540,11 @@ EXPECTED["style-transfer/neural_style.py"] = {
 EXPECTED["super-resolution/srcnn.py"] = {
     "framework": (["pytorch"],),
     "arch_family": (["super-resolution"],),
+    "dataset": (
+        "BSDS300",
+        'loader = DataLoader(PatchDataset("data/BSDS300/images/train")',
+        "inferred",
+    ),
     "batch_size": (16, "def train(epochs=400, lr=1e-4, batch_size=16)", "function-default"),
     "learning_rate": (1e-4, "def train(epochs=400, lr=1e-4, batch_size=16)", "function-default"),
     "optimizer": ("Adam", "optimizer = torch.optim.Adam([", "literal"),
@@ -550,6 +557,7 @@ EXPECTED["super-resolution/srcnn.py"] = {
 EXPECTED["super-resolution/espcn.py"] = {
     "framework": (["pytorch"],),
     "arch_family": (["super-resolution"],),
+    "dataset": ("DIV2K", 'ds = ImageFolder("data/DIV2K_train_HR"', "literal"),
     "image_size": (256, '"crop_size": 256', "config-file", "espcn_config.json"),
     "batch_size": (32, '"batch_size": 32', "config-file", "espcn_config.json"),
     "learning_rate": (0.001, '"lr": 0.001', "config-file", "espcn_config.json"),

@@ -131,15 +131,44 @@ def test_call_site_beats_function_default() -> None:
     assert (lr.value, lr.how, lr.detail, lr.line) == (0.1, "function-default", "train(lr)", 3)
 
 
-def test_keras_string_optimizer_has_no_invented_lr() -> None:
+def test_keras_string_optimizer_reports_the_framework_default_as_such() -> None:
     c = card("""
         from tensorflow import keras
         model.compile(optimizer="rmsprop", loss="mse")
         model.fit(x, y, epochs=3)
     """)
     assert fld(c, "optimizer").value == "RMSprop"
-    assert "learning_rate" not in c.fields
+    assert fld(c, "learning_rate").value == 0.001
+    assert fld(c, "learning_rate").how == "framework-default"
     assert fld(c, "epochs").value == 3
+
+
+def test_torch_optimizer_without_lr_trains_at_its_default() -> None:
+    c = card("""
+        import torch
+        opt = torch.optim.Adam(model.parameters())
+    """)
+    assert fld(c, "learning_rate").value == 0.001
+    assert fld(c, "learning_rate").how == "framework-default"
+    c = card("""
+        import tensorflow as tf
+        opt = tf.train.AdamOptimizer(1e-4)
+    """)
+    assert (fld(c, "optimizer").value, fld(c, "learning_rate").value) == ("Adam", 1e-4)
+
+
+def test_tyro_dataclass_defaults_are_the_values_that_run() -> None:
+    c = card("""
+        from dataclasses import dataclass
+        import torch, tyro
+        @dataclass
+        class Args:
+            learning_rate: float = 2.5e-4
+            batch_size: int = 128
+        args = tyro.cli(Args)
+        opt = torch.optim.Adam(net.parameters(), lr=args.learning_rate)
+    """)
+    assert fld(c, "learning_rate").value == 2.5e-4
 
 
 def test_gan_main_optimizer_is_the_generators() -> None:
