@@ -211,6 +211,18 @@ ARCH_FAMILIES: dict[str, tuple[str, ...]] = {
     "style-transfer": ("style transfer", "neural style", "style-transfer"),
     "super-resolution": ("super resolution", "super-resolution", "srgan", "esrgan", "upscaling"),
     "language-model": ("language model", "gpt", "llm", "causal lm", "char-rnn", "text generation"),
+    "gnn": (
+        "gnn",
+        "gnns",
+        "graph neural network",
+        "graph neural networks",
+        "gcn",
+        "gat",
+        "graph attention",
+        "graph convolution",
+        "graph convolutional",
+        "message passing",
+    ),
     "other": (),
 }
 

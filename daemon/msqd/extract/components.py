@@ -237,6 +237,9 @@ def sequential_components(ix: Index) -> list[Component]:
     return out
 
 
+_NOT_SIBLINGS = {"torch", "tensorflow", "keras", "numpy", "jax", "flax", "sklearn", "tkinter"}
+
+
 def sibling_modules(
     ix: Index, base_dir: str | None, project_dir: str | None
 ) -> list[tuple[str, str, set[str] | None]]:
@@ -259,6 +262,17 @@ def sibling_modules(
             if cur is not None:
                 cur.add(name)
                 wanted[mod.lstrip(".")] = cur
+    if ix.star_imports:
+        # ``from models import *``: the classes this file calls that it neither defines
+        # nor imports by name come from there (a package's __init__ re-exports them).
+        called = {
+            cs.last
+            for cs in ix.calls
+            if cs.raw == cs.last and cs.last[:1].isupper() and cs.last not in ix.classes
+        } - set(ix.imports)
+        for mod in ix.star_imports:
+            if mod.lstrip(".").split(".")[0] not in _NOT_SIBLINGS:
+                wanted[mod.lstrip(".")] = set(called)
     out = []
     for mod, names in wanted.items():
         rel = mod.replace(".", os.sep)

@@ -57,10 +57,21 @@ def _facts(
         comps.extend(comp_mod.components(ix, r))
         comps.extend(comp_mod.sequential_components(ix))
         own = {c.name for c in comps}
-        for path, _mod, names in comp_mod.sibling_modules(ix, base_dir, project_dir):
-            sib = _sibling_index(path)
+        todo_mods = list(comp_mod.sibling_modules(ix, base_dir, project_dir))
+        seen_paths: set[str] = set()
+        while todo_mods:
+            path, _mod, names = todo_mods.pop(0)
+            sib = _sibling_index(path) if path not in seen_paths else None
+            seen_paths.add(path)
             if sib is None:
                 continue
+            if path.endswith("__init__.py") and sib.star_imports and len(seen_paths) < 40:
+                # A package re-exporting its modules (``from .vgg import *``).
+                pkg = os.path.dirname(path)
+                for m in sib.star_imports:
+                    cand = os.path.join(pkg, m.lstrip(".").replace(".", os.sep) + ".py")
+                    if m.startswith(".") and os.path.isfile(cand):
+                        todo_mods.append((cand, m, names))
             sr = Resolver(sib, os.path.dirname(path))
             sib_comps = comp_mod.components(sib, sr, file=path)
             wanted = set(names) if names is not None else {c.name for c in sib_comps}
@@ -76,9 +87,10 @@ def _facts(
                 if c.name in wanted and c.name not in own:
                     comps.append(c)
                     own.add(c.name)
-            evidence.extend(
-                family.family_evidence(sib, [c for c in sib_comps if c.name in wanted], path)
-            )
+            used = [c for c in sib_comps if c.name in wanted]
+            if names is not None and not used:
+                continue  # nothing of that module is used here: its code says nothing
+            evidence.extend(family.family_evidence(sib, used, path))
         # Classes from siblings count as "own" in the uses of this file's classes.
         local = comp_mod.components(ix, r, extra_names=own)
         by = {c.name: c for c in local}
@@ -90,8 +102,22 @@ def _facts(
     _guard(card, "framework", framework)
     _guard(card, "components", model)
 
+    # The role before the family and dataset: a helper that defines no model has no
+    # family, and only a file that trains says its dataset by its names.
+    card.role = role.file_role(ix, comps, card.path, project_dir or base_dir, card.language)
+
     def arch() -> None:
-        evidence.extend(family.family_evidence(ix, [c for c in comps if c.file is None]))
+        own = [c for c in comps if c.file is None]
+        if card.role in ("util", "data", "config") and not own:
+            return
+        evidence.extend(family.family_evidence(ix, own))
+        evidence.extend(family.path_evidence(card.path, project_dir or base_dir))
+        chosen = []
+        for n in family.ARCH_OPTION_NAMES:
+            v = hyper.named_value(ix, r, (n,))
+            if v is not None:
+                chosen.append((n, v.value, v.line))
+        evidence.extend(family.option_evidence(chosen))
         has_model = bool(comps) or "framework" in card.fields
         _set(card, "arch_family", family.family_field(evidence, comps, has_model))
         fams = card.fields.get("arch_family")
@@ -106,9 +132,6 @@ def _facts(
     def opt() -> None:
         for k, f in hyper.optimizer_fields(ix, r).items():
             _set(card, k, f)
-
-    # The role first: only a file that trains says its dataset by its names.
-    card.role = role.file_role(ix, comps, card.path, project_dir or base_dir, card.language)
 
     def dataset() -> Field | None:
         trains = card.role == "train"

@@ -9,6 +9,7 @@ by a fixed specificity order (FAMILY_ORDER).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -18,9 +19,14 @@ from .process import diffusion_findings, unet_findings
 from .signals import (
     CALL_EVIDENCE,
     CLASS_WORDS,
+    CNN_ARCH,
     DIFF_CLASSES,
+    FUNCTIONAL_LAYERS,
+    GRAPH_MODULES,
     LAYER_EVIDENCE,
+    LAYER_MODULES,
     NAME_INDEX,
+    PATH_WORDS,
 )
 
 FAMILY_ORDER = (
@@ -30,6 +36,7 @@ FAMILY_ORDER = (
     "seq2seq",
     "language-model",
     "reinforcement-learning",
+    "gnn",
     "latent-diffusion",
     "diffusion",
     "gan",
@@ -59,6 +66,7 @@ _THRESHOLD = {
     "super-resolution": 5,
     "language-model": 5,
     "cnn-classifier": 5,
+    "gnn": 5,
 }
 GENERATIVE = {"diffusion", "latent-diffusion", "gan", "vae", "autoencoder"}
 
@@ -137,12 +145,27 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
             "ResNet101",
         ):
             ev.append(Evidence("resnet", 5, cs.node.lineno, cs.raw, file))
+        # Layers built outside any class: Keras Sequential/functional code, tf.layers,
+        # tf.nn and tf.contrib.rnn calls, flax/haiku modules.
+        if cs.name.startswith(LAYER_MODULES):
+            layer = cs.last if cs.last in LAYER_EVIDENCE else FUNCTIONAL_LAYERS.get(cs.last)
+            if layer in LAYER_EVIDENCE:
+                fam, w = LAYER_EVIDENCE[layer]
+                ev.append(Evidence(fam, w, cs.node.lineno, f"{layer} in code", file))
+        if CNN_ARCH.match(low) and cs.name.startswith(_MODEL_FACTORIES):
+            ev.append(
+                Evidence("cnn-classifier", 5, cs.node.lineno, f"cnn architecture {cs.raw}", file)
+            )
         if cs.name.startswith(("gym.", "gymnasium.")) and cs.last == "make":
             ev.append(Evidence("reinforcement-learning", 5, cs.node.lineno, cs.raw, file))
         if cs.name.startswith("transformers.") and re.match(
             r"(Auto|Bert|DistilBert|Roberta|ViT|GPT2|T5|Bart)", cs.last
         ):
             ev.append(Evidence("transformer", 5, cs.node.lineno, cs.last, file))
+    for mod, line in ix.import_lines:
+        if mod.split(".")[0] in GRAPH_MODULES:
+            ev.append(Evidence("gnn", 5, line, f"graph library (import {mod})", file))
+            break
     enc = [c for c in comps if "encoder" in c.name.lower()]
     dec = [c for c in comps if "decoder" in c.name.lower()]
     if enc and dec:
@@ -178,6 +201,70 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
     # process, noise-prediction loss, U-Net skip connections.
     for fam, w, line, detail in diffusion_findings(ix) + unet_findings(ix):
         ev.append(Evidence(fam, w, line, detail, file))
+    return ev
+
+
+_MODEL_FACTORIES = (
+    "torchvision.models",
+    "keras.applications",
+    "tensorflow.keras.applications",
+    "tf.keras.applications",
+    "timm",
+)
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def _path_tokens(part: str) -> set[str]:
+    out = set()
+    for tok in re.split(r"[^A-Za-z0-9]+", part):
+        if tok:
+            out.add(tok.lower())
+            out.update(t.lower() for t in _CAMEL.findall(tok))
+    return out
+
+
+ARCH_OPTION_NAMES = (
+    "arch", "architecture", "model", "model_name", "model_type", "backbone", "net",
+    "network", "arch_name", "ARCH", "MODEL", "MODEL_NAME", "BACKBONE",
+)  # fmt: skip
+
+
+def option_evidence(values: list[tuple[str, object, int | None]]) -> list[Evidence]:
+    """Models built by name (``models.__dict__[args.arch]``, ``get_model(args)``,
+    ``timm.create_model(args.model)``): the default of an ``--arch``/``--model`` option
+    names the architecture. ``values`` are (option, default, line)."""
+    ev: list[Evidence] = []
+    for name, value, line in values:
+        if not isinstance(value, str) or len(value) > 60:
+            continue
+        toks = _path_tokens(value)
+        low = value.lower()
+        fams = {f for t in toks for f in PATH_WORDS.get(t, ())}
+        if CNN_ARCH.match(low):
+            fams.add("cnn-classifier")
+        if re.match(r"(pre)?resn|wrn|wide_res|resnext", low):
+            fams |= {"resnet", "cnn-classifier"}
+        for fam in sorted(fams):
+            ev.append(Evidence(fam, 5, line, f"model chosen by option ({name}={value!r})"))
+    return ev
+
+
+def path_evidence(path: str, project_dir: str | None) -> list[Evidence]:
+    """Family words in the file's name and its folders up to the project's
+    (``train_dcgan.py``, ``WassersteinGAN/``, ``examples/vae/``): evidence weighted
+    below the code, so a name supports what the code shows but decides nothing alone."""
+    if not path or path == "<memory>":
+        return []
+    ev: list[Evidence] = []
+    stop = os.path.dirname(project_dir) if project_dir else None
+    part, d = os.path.splitext(os.path.basename(path))[0], os.path.dirname(path)
+    for _ in range(6):
+        for tok in sorted(_path_tokens(part)):
+            for fam in PATH_WORDS.get(tok, ()):
+                ev.append(Evidence(fam, 3, None, f"path name ({part})"))
+        if not d or d == stop or d == os.path.dirname(d):
+            break
+        part, d = os.path.basename(d), os.path.dirname(d)
     return ev
 
 
@@ -230,6 +317,7 @@ def family_field(ev: list[Evidence], comps: list[Component], has_model: bool) ->
         "super-resolution",
         "language-model",
         "seq2seq",
+        "gnn",
     }:
         fams.discard("cnn-classifier")
         if "transformer" in fams and score["transformer"] < 5:
@@ -263,7 +351,16 @@ def _has(ev: list[Evidence], fam: str, word: str) -> bool:
 
 
 def _conv(ev: list[Evidence]) -> bool:
-    return any(e.family == "cnn-classifier" and e.detail.startswith("Conv") for e in ev)
+    """Convolutions, or a named CNN architecture (VGG, MobileNet ...) built or defined."""
+    return any(
+        e.family == "cnn-classifier"
+        and (
+            e.detail.startswith("Conv")
+            or e.detail.startswith("cnn architecture")
+            or (e.detail.startswith("class ") and e.weight >= 5)
+        )
+        for e in ev
+    )
 
 
 _COND_NAMES = (

@@ -92,6 +92,8 @@ class Index:
     # key -> reads of it: ``x.key`` and ``x["key"]`` with their scope
     accesses: dict[str, list[tuple[ast.expr, Scope]]] = field(default_factory=dict)
     docstring: str = ""
+    # Modules imported with ``from mod import *``.
+    star_imports: list[str] = field(default_factory=list)
 
     def expand(self, name: str) -> str:
         head, _, rest = name.partition(".")
@@ -312,6 +314,7 @@ def _import(ix: Index, node: ast.Import | ast.ImportFrom) -> None:
     ix.import_lines.append((mod, node.lineno))
     for a in node.names:
         if a.name == "*":
+            ix.star_imports.append(mod)
             continue
         joined = f"{mod}{a.name}" if mod.endswith(".") else f"{mod}.{a.name}"
         ix.imports[a.asname or a.name] = joined if mod else a.name

@@ -4,6 +4,8 @@ evidence in :mod:`.family`)."""
 
 from __future__ import annotations
 
+import re
+
 DIFF_CLASSES = {
     "DDPMScheduler",
     "DDIMScheduler",
@@ -76,6 +78,64 @@ NAME_EVIDENCE: list[tuple[str, int, tuple[str, ...], str]] = [
     ),
     ("vae", 4, ("VectorQuantizer", "codebook"), "vector quantizer"),
     ("gan", 5, ("netG", "netD"), "generator/discriminator networks"),
+    # Function and variable names of adversarial training (TF1 ``def generator(z)``,
+    # ``d_loss``/``g_loss``): one kind per side, so both sides are needed to reach GAN.
+    (
+        "gan",
+        3,
+        (
+            "generator",
+            "gen_loss",
+            "g_loss",
+            "G_loss",
+            "loss_G",
+            "optimizer_G",
+            "g_optimizer",
+            "optimizerG",
+            "gen_optimizer",
+            "generator_optimizer",
+            "fake_images",
+            "fake_imgs",
+        ),
+        "generator",
+    ),
+    (
+        "gan",
+        3,
+        (
+            "discriminator",
+            "disc_loss",
+            "d_loss",
+            "D_loss",
+            "loss_D",
+            "optimizer_D",
+            "d_optimizer",
+            "optimizerD",
+            "disc_optimizer",
+            "discriminator_optimizer",
+            "gradient_penalty",
+            "compute_gradient_penalty",
+            "lambda_gp",
+        ),
+        "discriminator",
+    ),
+    (
+        "gnn",
+        3,
+        (
+            "edge_index",
+            "adjacency_matrix",
+            "adj_matrix",
+            "num_nodes",
+            "node_features",
+            "edge_attr",
+            "senders",
+            "receivers",
+            "n_node",
+            "n_edge",
+        ),
+        "graph structure",
+    ),
     (
         "reinforcement-learning",
         3,
@@ -206,6 +266,34 @@ LAYER_EVIDENCE: dict[str, tuple[str, int]] = {
     "UNet2DConditionModel": ("unet", 5),
     "AutoencoderKL": ("latent-diffusion", 4),
     "VQModel": ("latent-diffusion", 4),
+    "GCNConv": ("gnn", 5),
+    "GATConv": ("gnn", 5),
+    "GATv2Conv": ("gnn", 5),
+    "SAGEConv": ("gnn", 5),
+    "GINConv": ("gnn", 5),
+    "GraphConv": ("gnn", 5),
+    "ChebConv": ("gnn", 5),
+    "MessagePassing": ("gnn", 5),
+    "GraphNetwork": ("gnn", 5),
+    "GraphConvolution": ("gnn", 5),
+    "BasicLSTMCell": ("rnn-lstm", 5),
+    "BasicRNNCell": ("rnn-lstm", 5),
+    "Bidirectional": ("rnn-lstm", 3),
+    "Conv1D": ("cnn-classifier", 2),
+    "Conv1d": ("cnn-classifier", 2),
+    "Conv3D": ("cnn-classifier", 2),
+    "Conv2DTranspose": ("cnn-classifier", 1),
+}
+# Functional layer APIs (tf.layers, tf.nn, tf.contrib.rnn): lower-case call -> layer.
+FUNCTIONAL_LAYERS: dict[str, str] = {
+    "conv2d": "Conv2D",
+    "conv1d": "Conv1D",
+    "conv3d": "Conv3D",
+    "dynamic_rnn": "RNN",
+    "static_rnn": "RNN",
+    "bidirectional_dynamic_rnn": "RNN",
+    "lstm": "LSTM",
+    "gru": "GRU",
 }
 CALL_EVIDENCE: dict[str, tuple[str, int]] = {
     "CrossEntropyLoss": ("cnn-classifier", 3),
@@ -233,16 +321,95 @@ CALL_EVIDENCE: dict[str, tuple[str, int]] = {
     "UNet2DConditionModel": ("unet", 5),
     "VQModel": ("latent-diffusion", 4),
 }
+# Call prefixes whose capitalised (or FUNCTIONAL_LAYERS) calls are layers.
+LAYER_MODULES = (
+    "keras.",
+    "tensorflow.",
+    "tf.",
+    "flax.",
+    "haiku.",
+    "torch.nn.",
+    "torch_geometric.",
+    "jraph.",
+    "dgl.",
+    "lasagne.layers.",
+)
+GRAPH_MODULES = {"torch_geometric", "jraph", "dgl", "spektral", "torch_scatter"}
+CNN_ARCH_PATTERN = (
+    r"^(vgg|lenet|alexnet|googlenet|inception|mobilenet|shufflenet|densenet|efficientnet"
+    r"|pnasnet|nasnet|dpn|regnet|convnext|squeezenet|mnasnet|xception|dla|cnn|convnet)"
+)
+CNN_ARCH = re.compile(CNN_ARCH_PATTERN)
+# Words in file and folder names -> families (path_evidence).
+PATH_WORDS: dict[str, tuple[str, ...]] = {
+    **{
+        w: ("gan",)
+        for w in (
+            "gan",
+            "gans",
+            "dcgan",
+            "wgan",
+            "lsgan",
+            "cgan",
+            "dragan",
+            "stylegan",
+            "biggan",
+            "cyclegan",
+            "pix2pix",
+            "began",
+            "infogan",
+        )
+    },
+    **{w: ("vae",) for w in ("vae", "vqvae", "betavae", "cvae")},
+    **{w: ("diffusion",) for w in ("diffusion", "ddpm", "ddim")},
+    "ldm": ("latent-diffusion",),
+    "unet": ("unet",),
+    **{w: ("resnet",) for w in ("resnet", "resnext", "preresnet", "wrn", "wideresnet")},
+    **{w: ("transformer",) for w in ("vit", "transformer", "transformers", "bert")},
+    **{w: ("rnn-lstm",) for w in ("lstm", "rnn", "gru", "rnns", "lstms")},
+    "seq2seq": ("seq2seq",),
+    **{w: ("gnn",) for w in ("gnn", "gcn", "gat", "graph", "pygcn")},
+    **{
+        w: ("reinforcement-learning",)
+        for w in (
+            "dqn",
+            "ppo",
+            "sac",
+            "td3",
+            "ddpg",
+            "a2c",
+            "a3c",
+            "reinforce",
+            "rl",
+            "c51",
+            "rainbow",
+        )
+    },
+    **{w: ("autoencoder",) for w in ("autoencoder", "autoencoders")},
+    **{w: ("super-resolution",) for w in ("srgan", "esrgan", "srresnet", "srcnn", "espcn")},
+    **{
+        w: ("cnn-classifier",)
+        for w in ("cnn", "convnet", "vgg", "lenet", "alexnet", "mobilenet", "densenet", "googlenet")
+    },
+}
 CLASS_WORDS: list[tuple[str, str, int]] = [
     (r"unet", "unet", 5),
-    (r"^resnet|resnet\d", "resnet", 5),
-    (r"generator", "gan", 3),
-    (r"discriminator|critic", "gan", 3),
+    (r"resnet|resnext|^wrn|wideres", "resnet", 5),
+    # Named CNN architectures (torchvision's, and the classes CIFAR repos copy).
+    (CNN_ARCH_PATTERN, "cnn-classifier", 5),
+    (r"^(char)?(rnn|lstm|gru)|(rnn|lstm|gru)(model|net|classifier|lm)?$", "rnn-lstm", 5),
+    (r"generat", "gan", 3),
+    (r"discriminat|critic", "gan", 3),
+    (r"gcn|gat$|^gat|gnn|graphconv|graphattention|graphnet|mpnn|gin$", "gnn", 5),
     (r"autoencoder|auto_encoder", "autoencoder", 3),
     (r"vae", "vae", 3),
     (r"transformer|^vit|visiontransformer|gpt", "transformer", 5),
     (r"siamese", "siamese", 5),
     (r"srcnn|espcn|edsr|srresnet|superres", "super-resolution", 5),
     (r"seq2seq|seq2seqmodel", "seq2seq", 5),
-    (r"dqn|qnetwork|actorcritic|policy", "reinforcement-learning", 3),
+    (
+        r"dqn|qnetwork|qnet|actorcritic|policy|^actor|agent|^ppo|^sac$|^td3|^ddpg|^a2c",
+        "reinforcement-learning",
+        3,
+    ),
 ]

@@ -102,7 +102,10 @@ EXPECTED["Generative-Fashion-MNIST/ddpm_fmnist.py"] = {
 
 EXPECTED["mnist-diffusion/models.py"] = {
     "framework": (["pytorch"],),
-    "arch_family": (["unet"],),
+    # A timestep-embedded U-Net in a folder named for diffusion: the denoiser. The
+    # folder name is evidence (weighted below the code) since the wild-corpus rules.
+    "arch_family": (["diffusion", "unet"],),
+    "conditional": (False,),
     "components": {
         "TimeEmbedding": {"Linear": 2, "SiLU": 1},
         "ResidualBlock": {"GroupNorm": 2, "SiLU": 2, "Conv2d": 3, "Linear": 1, "Identity": 1},
