@@ -6,7 +6,7 @@ Starts a hash-embedder msqd on a temporary home, indexes the bundled demo corpus
 times (median of N runs, each a fresh process) `python -c pass`, `msq --help`,
 `msq --version`, and `msq search` / `msq show` / `msq status` round trips whose stdout
 is a pipe (and `msq QUERY` once on a pseudo-terminal, where rich draws the table),
-each over both transports: the fast HTTP/2 path (msq._h2 + msq._wire, the
+each over both transports: the fast HTTP/2 path (msq.transport._h2 + msq.transport._wire, the
 default) and grpc (MSQ_TRANSPORT=grpc). `msq search` goes through the click-free fast
 path (msq/cli/fast.py) with either transport; show and status go through click. The fresh-process runs are interleaved, so load changes on
 the machine hit both transports alike. In-process call latency (a warm Client) is

@@ -3,7 +3,7 @@
 Why: ``import dataclasses`` costs ~9 ms here (it imports inspect, which imports ast,
 dis and tokenize), 40% of a bare interpreter start, and ``msq QUERY`` may add only one
 interpreter start in all. The records a search touches (msq.types, msq.paths,
-msq.render, msq.tablefit) use :func:`record` instead; modules off that path keep
+msq.render, msq.render.tablefit) use :func:`record` instead; modules off that path keep
 dataclasses.
 
 What it supports is what those modules use: annotated fields in order, defaults,

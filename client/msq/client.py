@@ -8,13 +8,13 @@ Example::
         for r in c.search("diffusion cifar").results:
             print(r.rank, r.card.model_id, r.card.value("learning_rate"))
 
-Unary calls and health use msq._h2, a small HTTP/2 caller, and msq._wire, which reads
-and writes the protobuf wire format from a table generated from msq.proto: the CLI is
-spared the start-up cost of ``import grpc`` and of protobuf. A transport or decoding
-surprise repeats the call over grpc with the generated stubs (msq._grpc), and streams
-(compare, reindex) use grpc. ``MSQ_TRANSPORT=grpc`` (or ``transport=``) forces grpc;
-``h2`` forbids the fallback (tests, debugging). Starting the daemon is msq.autostart's.
-No torch, no models.
+Unary calls and health use msq.transport._h2, a small HTTP/2 caller, and
+msq.transport._wire, which reads and writes the protobuf wire format from a table
+generated from msq.proto: the CLI is spared the start-up cost of ``import grpc`` and of
+protobuf. A transport or decoding surprise repeats the call over grpc with the generated
+stubs (msq.transport._grpc), and streams (compare, reindex) use grpc.
+``MSQ_TRANSPORT=grpc`` (or ``transport=``) forces grpc; ``h2`` forbids the fallback
+(tests, debugging). Starting the daemon is msq.autostart's. No torch, no models.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import _h2, _wire, errors
+from . import errors
 from .paths import Paths, paths_for
+from .transport import _h2, _wire
 from .types import Card, Progress, SearchResults
 from .v1.msq_wire import SERVICES
 
@@ -176,7 +177,7 @@ class Client:
                 return self._health_failed(e.code)
             except _h2.ProtocolError as e:
                 self._fell_back(e)
-        from . import _grpc
+        from .transport import _grpc
 
         try:
             return _grpc.health(self.socket, SERVICE, 2.0)
@@ -213,7 +214,7 @@ class Client:
 
     def _grpc_stub(self) -> pb_grpc.ModelSearchStub:
         if self._stub is None:
-            from . import _grpc
+            from .transport import _grpc
 
             self._channel, self._stub = _grpc.connect(self.socket)
         return self._stub
@@ -237,9 +238,9 @@ class Client:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _unary(self, method: str, request: dict[str, Any], timeout: float) -> Any:
-        """The response message over msq._h2, else over grpc; non-OK is _h2.Status.
+        """The response message over msq.transport._h2, else over grpc; non-OK is _h2.Status.
 
-        Over _h2 the response is a msq._wire message, over grpc a protobuf one; the
+        Over _h2 the response is a msq.transport._wire message, over grpc a protobuf one; the
         ``from_pb`` converters in msq.types read both alike.
         """
         in_type, out_type = METHODS[method][:2]
@@ -251,14 +252,14 @@ class Client:
                 return _wire.decode(out_type, raw)
             except (_h2.ProtocolError, _wire.WireError) as e:  # WireError: framed, not ours
                 self._fell_back(e)
-        from . import _grpc
+        from .transport import _grpc
 
         return _grpc.unary(self._grpc_stub(), method, in_type, request, timeout)
 
     def _stream(
         self, method: str, request: dict[str, Any], timeout: float | None = None
     ) -> Iterator[Any]:
-        from . import _grpc
+        from .transport import _grpc
 
         try:
             yield from _grpc.stream(self.stub, method, METHODS[method][0], request, timeout)

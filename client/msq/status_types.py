@@ -2,13 +2,14 @@
 
 Kept apart from msq.types because a search never reads it: building these records
 costs start-up time that ``msq QUERY`` does not have to pay. msq.types still answers
-``from msq.types import Status, Root``.
+``from msq.types import Status, Root``, so this module must not import msq.types: what
+both need (``Progress``) is in msq.progress_types.
 """
 
 from __future__ import annotations
 
 from ._record import as_dict, record
-from .types import Progress
+from .progress_types import Progress
 
 # Not typing.TYPE_CHECKING: importing typing costs ~4 ms of a CLI start.
 TYPE_CHECKING = False

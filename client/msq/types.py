@@ -8,12 +8,15 @@ in docs/modelcard.md); the result types' ``to_json()`` give the shapes
 documented in docs/json.md.
 
 The daemon's own state (``Status``, ``Root``) is in msq.status_types, which a search
-never needs; both names still import from here.
+never needs; both names still import from here. ``Progress``, which both a search and
+the daemon's state carry, is in msq.progress_types, below the two; it imports from
+here too.
 """
 
 from __future__ import annotations
 
 from ._record import factory, record
+from .progress_types import Progress
 
 # Not typing.TYPE_CHECKING: importing typing costs ~4 ms of a CLI start.
 TYPE_CHECKING = False
@@ -290,35 +293,6 @@ class Side:
             "matched": self.matched,
             "results": [r.to_json() for r in self.results],
         }
-
-
-@record
-class Progress:
-    seen: int
-    done: int
-    failed: int
-    queued: int
-    rate: float
-    eta_seconds: float
-    active: bool
-    completeness: float
-    current_path: str
-    finished: bool
-
-    @classmethod
-    def from_pb(cls, m: Any) -> Progress:
-        return cls(
-            m.seen,
-            m.done,
-            m.failed,
-            m.queued,
-            m.rate,
-            m.eta_seconds,
-            m.active,
-            m.completeness,
-            m.current_path,
-            m.finished,
-        )
 
 
 @record

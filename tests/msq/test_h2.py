@@ -1,4 +1,4 @@
-"""The fast HTTP/2 transport (msq._h2) against a real msqd, and against misbehaving peers.
+"""The fast HTTP/2 transport (msq.transport._h2) against a real msqd, and against misbehaving peers.
 
 Every unary method must answer exactly what grpc answers; errors must map to the same
 msq errors; a peer that is not a gRPC server must end in a fallback or a clear error,
@@ -22,9 +22,10 @@ from pathlib import Path
 import grpc
 import pytest
 
-from msq import _h2, errors
+from msq import errors
 from msq.client import Client
 from msq.demo import corpus_path
+from msq.transport import _h2
 from msq.v1 import msq_pb2 as pb
 from tests.conftest import Daemon, start_daemon, wait_indexed
 
@@ -403,7 +404,7 @@ def test_unary_commands_never_import_grpc(demo: Daemon, args: list[str]) -> None
 def test_health_messages_match_grpc_health_stubs() -> None:
     from grpc_health.v1 import health_pb2
 
-    from msq._wire import Schema
+    from msq.transport._wire import Schema
 
     schema = Schema(_h2._HEALTH_SCHEMA)
     for service in ("", "msq.v1.ModelSearch", "é" * 200):

@@ -1,4 +1,5 @@
-"""msq._hpack against the hpack package, the reference it replaced in msq._h2.
+"""msq.transport._hpack against the hpack package, the reference it replaced in
+msq.transport._h2.
 
 grpc-core encodes with the dynamic table and Huffman coding, so the decoder is compared
 with hpack over whole connections (several blocks, shrinking tables, evictions), on
@@ -21,7 +22,7 @@ from hpack.table import HeaderTable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msq import _hpack
+from msq.transport import _hpack
 
 SOURCE = Path(_hpack.__file__)
 GRPC_NAMES = ["content-type", "grpc-status", "grpc-message", "grpc-encoding", "te"]
@@ -224,7 +225,7 @@ def mangled_block(draw: st.DrawFn) -> bytes:
 @given(st.lists(st.one_of(st.binary(max_size=40), mangled_block()), min_size=1, max_size=4))
 def test_any_bytes_decode_as_hpack_does(blocks: list[bytes]) -> None:
     # Anything but HPACKError escaping would surface to msq users instead of the grpc
-    # fallback; agreeing with hpack shows that nothing changed for msq._h2.
+    # fallback; agreeing with hpack shows that nothing changed for msq.transport._h2.
     ours, ref = _hpack.Decoder(), hpack.Decoder()
     for block in blocks:
         try:
@@ -261,13 +262,13 @@ def test_module_imports_nothing() -> None:
 
 def test_h2_no_longer_imports_hpack() -> None:
     probe = (
-        "import sys, msq\n"
+        "import sys, msq.transport\n"
         "before = set(sys.modules)\n"
-        "import msq._hpack\n"
+        "import msq.transport._hpack\n"
         "print(*sorted(set(sys.modules) - before))\n"
-        "import msq._h2\n"
+        "import msq.transport._h2\n"
         "print(*sorted(m for m in ('hpack', 'logging') if m in sys.modules))\n"
     )
     own, heavy = python("-c", probe).split("\n")[:2]
-    assert own.split() == ["msq._hpack"]
+    assert own.split() == ["msq.transport._hpack"]
     assert heavy.split() == []

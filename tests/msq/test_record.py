@@ -105,7 +105,7 @@ def test_search_path_leaves_status_records_grpc_and_autostart_unloaded() -> None
     """What a search never needs lives in modules of its own; the old names still work."""
     code = (
         "import sys\nimport msq.client, msq.render, msq.cli.fast, msq.cli.search_out\n"
-        "print(sorted(m for m in ('msq.status_types', 'msq._grpc', 'msq.autostart', "
+        "print(sorted(m for m in ('msq.status_types', 'msq.transport._grpc', 'msq.autostart', "
         "'subprocess') if m in sys.modules))\n"
         "from msq.types import Root, Status\nfrom msq import status_types\n"
         "print(Root is status_types.Root and Status is status_types.Status)\n"

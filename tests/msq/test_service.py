@@ -20,7 +20,7 @@ import pytest
 from msq import service as svc
 
 REPO = Path(__file__).resolve().parents[2]
-PACKAGED = REPO / "client" / "msq" / "service_files"
+PACKAGED = REPO / "client" / "msq" / "service" / "service_files"
 
 
 class FakeRunner:

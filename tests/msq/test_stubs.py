@@ -55,7 +55,7 @@ def test_stub_check_detects_a_change(tmp_path: Path) -> None:
 
 
 def test_wire_check_detects_a_change(tmp_path: Path) -> None:
-    """msq_wire.py (msq._wire's schema) follows the proto too: a changed kind shows."""
+    """msq_wire.py (msq.transport._wire's schema) follows the proto too: a changed kind shows."""
     gen = load_gen_protos()
     proto = (REPO / "protos" / "msq" / "v1" / "msq.proto").read_text()
     altered = tmp_path / "msq" / "v1"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from msq import tablefit as tf
 from msq.render import fmt_number, fmt_size, parse_columns
+from msq.render import tablefit as tf
 
 LONG_ID = "Generative-Fashion-MNIST/latent_new_conditional_model"
 

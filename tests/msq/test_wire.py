@@ -1,7 +1,7 @@
-"""msq._wire must read and write exactly what protobuf does, for every msq.proto message.
+"""msq.transport._wire must read and write exactly what protobuf does, for every msq.proto message.
 
 Random messages are built from the real descriptors (so a new field or message is covered
-without touching this file), serialized by protobuf and decoded by msq._wire; the two
+without touching this file), serialized by protobuf and decoded by msq.transport._wire; the two
 results are compared through the read API the from_pb converters use, and through those
 converters themselves. Encoding is compared byte for byte with protobuf's deterministic
 output. A scratch proto with every scalar kind covers what msq.proto does not use yet.
@@ -25,8 +25,9 @@ from google.protobuf.message import DecodeError, Message
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from msq import _wire, types
+from msq import types
 from msq.compare_types import event_from_pb
+from msq.transport import _wire
 from msq.v1 import msq_pb2, msq_wire
 from tests.conftest import load_gen_protos
 
@@ -165,7 +166,7 @@ def same_value(f: FieldDescriptor, a: Any, b: Any, where: str, shallow: bool = F
 
 
 def assert_same(p: Message, w: Any, where: str = "", shallow: bool = False) -> None:
-    """``w`` (msq._wire) reads like ``p`` (protobuf) through the API from_pb code uses.
+    """``w`` (msq.transport._wire) reads like ``p`` (protobuf) through the API from_pb code uses.
 
     Unset submessages are compared too (they read as defaults), but only one level
     down (``shallow``): Kinds.inner.back.inner... would never end.
@@ -413,13 +414,13 @@ def check_against_protobuf(desc: Descriptor, raw: bytes) -> None:
     try:
         w = _wire.decode(desc.full_name, raw)
     except _wire.WireError as e:
-        # protobuf keeps a field with the wrong wire type as an unknown field; msq._wire
+        # protobuf keeps a field with the wrong wire type as an unknown field; msq.transport._wire
         # refuses it (such bytes come from another message type, not from msqd). And upb
         # lets a run of zero bytes (field number 0) through for a message without fields.
         expected = p is None or "wire type" in str(e)
         assert expected or (str(e) == "field number 0" and not desc.fields), (e, raw)
         return
-    assert p is not None, f"protobuf refuses what msq._wire accepted: {raw!r}"
+    assert p is not None, f"protobuf refuses what msq.transport._wire accepted: {raw!r}"
     assert_same(p, w)
 
 
@@ -435,7 +436,7 @@ def test_every_prefix_of_a_response() -> None:
 
 
 def to_dict(m: Message) -> dict[str, Any]:
-    """The dict form msq._wire.encode takes; scalars always, so defaults must be dropped."""
+    """The dict form msq.transport._wire.encode takes; scalars always, so defaults must be dropped."""
     out: dict[str, Any] = {}
     for f in m.DESCRIPTOR.fields:
         v = getattr(m, f.name)
@@ -467,7 +468,7 @@ def test_encode_matches_protobuf(desc: Descriptor, data: st.DataObject) -> None:
 def has_long_map(m: Message) -> bool:
     """Whether a map anywhere in ``m`` has two entries or more.
 
-    Byte equality stops there: msq._wire writes map entries in key order, upb's
+    Byte equality stops there: msq.transport._wire writes map entries in key order, upb's
     "deterministic" order puts "ab" before "a" (common prefix, then the longer key).
     """
     for f, v in m.ListFields():
@@ -683,23 +684,23 @@ def test_large_varints_read_like_protobuf(scratch: tuple[_wire.Schema, Descripto
 
 
 def test_no_protobuf_at_import() -> None:
-    """msq._wire exists to spare the CLI google.protobuf: it must not import it."""
+    """msq.transport._wire exists to spare the CLI google.protobuf: it must not import it."""
     code = (
-        "import json, sys; import msq; before = set(sys.modules); "
-        "import msq._wire, msq.v1.msq_wire; "
+        "import json, sys; import msq.transport; before = set(sys.modules); "
+        "import msq.transport._wire, msq.v1.msq_wire; "
         "print(json.dumps([sorted(set(sys.modules) - before), sorted(sys.modules)]))"
     )
     run = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     added, loaded = json.loads(run.stdout)
     assert set(added) <= {
-        "msq._wire",
-        "msq._wire_encode",
+        "msq.transport._wire",
+        "msq.transport._wire_encode",
         "msq.v1",
         "msq.v1.msq_wire",
         "struct",
         "_struct",
     }
-    assert "msq._wire" in added
+    assert "msq.transport._wire" in added
     assert not [m for m in loaded if m.split(".")[0] == "google"]
 
 

@@ -30,7 +30,7 @@ def run_compare(
     """Stream Compare and print each part as soon as it arrives (or one JSON document)."""
     from ..compare_types import DoneEvent, SidesEvent, TableEvent
     from ..render import make_console
-    from ..render_compare import CompareRenderer
+    from ..render.compare import CompareRenderer
 
     events = client.compare(
         query,

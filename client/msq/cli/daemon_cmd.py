@@ -18,7 +18,7 @@ from ._common import client_for, echo_json, obj
 def status(ctx: click.Context, wait: bool) -> None:
     """Roots, counts, indexing progress, versions and models of the daemon."""
     from ..render import make_console
-    from ..render_status import progress_bar, status_view
+    from ..render.status import progress_bar, status_view
 
     with client_for(ctx) as client:
         st = client.status()

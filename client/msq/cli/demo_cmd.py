@@ -26,7 +26,7 @@ def demo(ctx: click.Context, query: str, keep: bool, no_llm: bool) -> None:
     from ..demo import corpus_path
     from ..errors import MsqClientError
     from ..render import make_console
-    from ..render_status import progress_bar
+    from ..render.status import progress_bar
     from .compare_run import run_compare
 
     o = obj(ctx)

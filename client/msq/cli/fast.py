@@ -13,11 +13,10 @@ answer it can print in full, and never prints an error.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 
-from .commands import LAZY_COMMANDS
+from .commands import LAZY_COMMANDS, leave
 
 # Not typing.TYPE_CHECKING: importing typing costs ~4 ms of a CLI start.
 TYPE_CHECKING = False
@@ -159,19 +158,6 @@ def run() -> None:
         run_click()  # exits
         return
     leave(code)
-
-
-def leave(code: int) -> None:
-    """Flush and exit without interpreter teardown.
-
-    Tearing down grpc, protobuf and rich at exit costs ~30-50 ms, a third of a search;
-    nothing is left to clean up once a command has returned and its output is flushed.
-    """
-    for stream in (sys.stdout, sys.stderr):
-        # `msq ls | head`: the reader may have left already.
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            stream.flush()
-    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,8 +14,7 @@ import click
 
 from .. import __version__
 from ._common import Obj
-from .commands import LAZY_COMMANDS
-from .fast import leave
+from .commands import LAZY_COMMANDS, leave
 
 
 class LazyGroup(click.Group):

@@ -34,7 +34,7 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
 def show(ctx: click.Context, model_id: str, open_: bool, field_: str | None) -> None:
     """Print one card in full: every field, its value and where it came from."""
     from ..render import make_console
-    from ..render_card import card_view
+    from ..render.card import card_view
 
     with client_for(ctx) as client:
         card = client.get(model_id)

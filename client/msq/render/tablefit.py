@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ._record import record, replace
+from .._record import record, replace
 
 ELLIPSIS = "…"
 

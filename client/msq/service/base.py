@@ -1,14 +1,9 @@
-"""Install msqd as a per-user service: a systemd user unit on Linux, a launchd agent on macOS.
+"""What every service manager builds on: names, rendered files, actions and their runner.
 
-Everything here is plain standard library so `msq service ...` starts fast. The part
-that talks to another program's service manager is a `ServiceManager` (SystemdUser,
-Launchd, Absent) that runs commands through a swappable `run` callable: tests pass a
-recording fake for `systemctl --user` / `launchctl`, which cannot run in a container.
-
-Naming: the real service is ``msqd.service`` / ``dev.msq.msqd``. A service for
-``msqd --home DIR`` (a test or second instance) is ``msqd-<hash8>.service`` /
-``dev.msq.msqd.<hash8>``, with ``hash8`` taken from the absolute DIR, so installing a test
-instance never overwrites the user's real one. See docs/service.md.
+The service's name and command (`ServiceSpec`), the systemd unit and launchd plist
+rendered from the packaged templates (``service_files/``), the steps of an install
+(`Action`, `execute`), what a manager reports (`ServiceStatus`) and the protocol the
+managers in msq.service.managers follow. Plain standard library, like the whole package.
 """
 
 from __future__ import annotations
@@ -25,24 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 from xml.sax.saxutils import escape as xml_escape
-
-__all__ = [
-    "Absent",
-    "Action",
-    "Launchd",
-    "Runner",
-    "ServiceError",
-    "ServiceManager",
-    "ServiceSpec",
-    "ServiceStatus",
-    "SystemdUser",
-    "detect_manager",
-    "find_msqd",
-    "render_plist",
-    "render_unit",
-    "run_command",
-    "template_text",
-]
 
 SYSTEMD_TEMPLATE = "msqd.service"
 LAUNCHD_TEMPLATE = "dev.msq.msqd.plist"
@@ -71,9 +48,8 @@ def run_command(cmd: Sequence[str]) -> subprocess.CompletedProcess[str]:
 
 def template_text(name: str) -> str:
     """Return the packaged template *name* (a copy of systemd/ or launchd/ at the repo top)."""
-    return (
-        resources.files("msq").joinpath("service_files").joinpath(name).read_text(encoding="utf-8")
-    )
+    files = resources.files("msq.service").joinpath("service_files")
+    return files.joinpath(name).read_text(encoding="utf-8")
 
 
 def home_suffix(home: str | os.PathLike[str] | None) -> str | None:
@@ -295,16 +271,3 @@ def execute(actions: Sequence[Action], run: Runner) -> None:
                 raise ServiceError(f"`{' '.join(action.target)}` failed: {_tail(cp)}")
         else:  # pragma: no cover - programming error
             raise ValueError(action.kind)
-
-
-# The managers live in their own module; they are part of this module's API.
-from .service_managers import (  # noqa: E402
-    Absent,
-    Launchd,
-    SystemdUser,
-    detect_manager,
-    install,
-    uninstall,
-)
-
-__all__ += ["install", "uninstall"]

@@ -1,9 +1,10 @@
-"""The encoding half of msq._wire: a message given as a dict, serialized as protobuf would.
+"""The encoding half of msq.transport._wire: a message given as a dict, serialized as
+protobuf would.
 
-msq._wire compiles each message type's fields from the schema tables and decodes;
-this module writes the fields of a compiled type (its ``by_number`` rows) to bytes.
-It needs nothing of msq._wire at run time, which keeps the import one-way: msq._wire
-takes :data:`FIXED` and :func:`encode_into` from here.
+msq.transport._wire compiles each message type's fields from the schema tables and
+decodes; this module writes the fields of a compiled type (its ``by_number`` rows) to
+bytes. It needs nothing of msq.transport._wire at run time, which keeps the import
+one-way: msq.transport._wire takes :data:`FIXED` and :func:`encode_into` from here.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from ._wire import _Type
 
 _M64 = (1 << 64) - 1
-# The fixed-width kinds' byte layouts, which msq._wire's decoder reads with too.
+# The fixed-width kinds' byte layouts, which msq.transport._wire's decoder reads with too.
 FIXED = dict(double=Struct("<d"), fixed64=Struct("<Q"), sfixed64=Struct("<q"))
 FIXED.update(float=Struct("<f"), fixed32=Struct("<I"), sfixed32=Struct("<i"))
 _RANGE = {"int32": (-(1 << 31), 1 << 31), "uint32": (0, 1 << 32), "sint32": (-(1 << 31), 1 << 31)}

@@ -4,6 +4,16 @@ Values print the way people write them: learning rates as 1e-3 or 0.01, sizes
 in KB/MB, dates as dates, paths shortened with ``~``. The table is fitted to the
 terminal (``tablefit``) so that each result stays on one line; only Description
 (``--wide``) wraps. rich is imported only when writing to a terminal.
+
+The package owns everything that turns results into text for people: this module (the
+search results table and the value formatters the others share, on the search path),
+``tablefit`` (fitting a table to the terminal without rich, on the search path too),
+``card`` (``msq show``), ``compare`` (a comparison as it streams) and ``status``
+(``msq status`` and the indexing progress bar). It may import rich, msq.types,
+msq.compare_types, msq.status_types and msq._record (and, for a type hint only,
+msq.client); never msq.transport, msq.service or msq.cli (the import-linter contracts in
+pyproject.toml check it). The modules of the package import this one, never the reverse,
+so ``import msq.render`` loads only it and tablefit.
 """
 
 from __future__ import annotations
@@ -13,8 +23,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from .._record import record
 from . import tablefit as tf
-from ._record import record
 
 # Not typing.TYPE_CHECKING: importing typing costs ~4 ms of a CLI start.
 TYPE_CHECKING = False
@@ -24,7 +34,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from .types import Card, SearchResult
+    from ..types import Card, SearchResult
 
 
 def is_tty(stream: Any = None) -> bool:
@@ -372,6 +382,6 @@ def search_notes(res: Any) -> list[str]:
 
 def card_row(card: Card, rank: int) -> SearchResult:
     """A card as an unscored result row, for ``msq ls``."""
-    from .types import SearchResult
+    from ..types import SearchResult
 
     return SearchResult(rank, card, 0.0, None, 0.0, [])

@@ -1,4 +1,4 @@
-"""HPACK (RFC 7541) for msq._h2: a literal-only encoder and a complete decoder.
+"""HPACK (RFC 7541) for msq.transport._h2: a literal-only encoder and a complete decoder.
 
 Why not the ``hpack`` package: importing it costs 5-7 ms (mostly ``logging``), a real
 share of a CLI call that should feel instant. A unary call needs little of HPACK. Our
@@ -94,7 +94,7 @@ _EOS = 256
 
 # Integers with more continuation octets than this (values past ~2**35) are refused, as
 # RFC 7541 5.1 asks, rather than read from an endless run of zero-valued octets. The
-# hpack package has the same bound, so msq._h2 accepts exactly what it accepted before.
+# hpack package has the same bound, so msq.transport._h2 accepts exactly what it accepted before.
 _MAX_CONTINUATION = 5
 _ENTRY_OVERHEAD = 32  # RFC 7541 4.1
 
@@ -219,7 +219,7 @@ class Decoder:
         # the encoder may shrink the table below it, never grow it above.
         self.max_table_size = max_table_size
         # Bounds what a small block can expand to by repeating big table entries;
-        # hpack's default, so msq._h2 refuses what it refused before.
+        # hpack's default, so msq.transport._h2 refuses what it refused before.
         self.max_header_list_size = max_header_list_size
         self._limit = max_table_size  # the size the encoder last chose
         self._size = 0

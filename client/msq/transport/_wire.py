@@ -11,14 +11,14 @@ module reads and writes the wire format from that table.
 request from a plain dict. proto3 only: no group fields, extensions or proto2 defaults.
 
 This module holds the API, the schema compiled into per-type field tables, and the
-decoder, which reads those tables; the encoder is msq._wire_encode.
+decoder, which reads those tables; the encoder is msq.transport._wire_encode.
 """
 
 from __future__ import annotations
 
+from ..v1 import msq_wire
 from ._wire_encode import FIXED as _FIXED
 from ._wire_encode import encode_into
-from .v1 import msq_wire
 
 # Not typing.TYPE_CHECKING: importing typing alone costs more than this whole module.
 TYPE_CHECKING = False

@@ -9,7 +9,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .compare_types import (
+from ..compare_types import (
     DifferencesEvent,
     DoneEvent,
     NarrativeStatusEvent,
@@ -17,8 +17,8 @@ from .compare_types import (
     TableEvent,
     TokenEvent,
 )
-from .render import DEFAULT_COLUMNS, results_table, search_notes
-from .types import SearchResults
+from ..types import SearchResults
+from . import DEFAULT_COLUMNS, results_table, search_notes
 
 
 def print_search_header(console: Console, res: SearchResults) -> None:

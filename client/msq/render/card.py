@@ -7,8 +7,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .render import fmt_date, fmt_size, fmt_value, short_path
-from .types import Card
+from ..types import Card
+from . import fmt_date, fmt_size, fmt_value, short_path
 
 FIELD_ORDER = (
     "framework",

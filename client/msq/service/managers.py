@@ -1,7 +1,7 @@
 """The service managers msq can install into: systemd --user, launchd, or none.
 
 Each builds the actions (commands and files) for install/uninstall and reads the
-status; commands run through a swappable ``run`` callable (see service.py).
+status; commands run through a swappable ``run`` callable (see msq.service.base).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .service import (
+from .base import (
     Action,
     Runner,
     ServiceError,

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from .render import short_path
-from .status_types import Status
+from ..status_types import Status
+from . import short_path
 
 if TYPE_CHECKING:
-    from .client import Client
+    from ..client import Client
 
 
 def _uptime(s: float) -> str:

@@ -3,8 +3,8 @@
 Why: ``import grpc`` costs 55-80 ms (its cython core pulls in asyncio), more than a
 whole ``msq search`` should take. A unary call is one request and one response, which
 needs only a small part of HTTP/2; this module speaks that part with the stdlib plus
-msq._hpack (grpc-core answers with Huffman-coded, dynamically indexed headers, and the
-``hpack`` package would cost 5-7 ms of imports).
+msq.transport._hpack (grpc-core answers with Huffman-coded, dynamically indexed
+headers, and the ``hpack`` package would cost 5-7 ms of imports).
 
 The contract with the caller (msq.client): :func:`call` returns the serialized response,
 raises :class:`Status` for a gRPC status the server (or the socket) gave, and raises
@@ -321,7 +321,7 @@ def _message(blocks: list[dict[str, str]], data: bytearray) -> bytes:
     return bytes(data[5:])
 
 
-# grpc.health.v1's two messages as msq._wire reads them (health_pb2 imports protobuf).
+# grpc.health.v1's two messages as msq.transport._wire reads them (health_pb2 imports protobuf).
 _HEALTH_SCHEMA = {
     "grpc.health.v1.HealthCheckRequest": {1: ("service", "string", None, 0, None, None)},
     "grpc.health.v1.HealthCheckResponse": {1: ("status", "enum", None, 0, None, None)},
