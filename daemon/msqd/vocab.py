@@ -245,6 +245,11 @@ FRAMEWORKS: dict[str, tuple[str, ...]] = {
     "diffusers": ("diffusers",),
     "xgboost": ("xgboost",),
     "lightgbm": ("lightgbm",),
+    "catboost": ("catboost",),
+    "fastai": ("fastai", "fast.ai"),
+    "skorch": ("skorch",),
+    "lasagne": ("lasagne", "theano"),
+    "stable-baselines3": ("stable-baselines3", "stable baselines", "sb3"),
 }
 
 # Canonical optimizer names (as they appear in cards) -> query words.

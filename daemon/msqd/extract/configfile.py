@@ -9,6 +9,7 @@ Every value keeps the line it came from.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -143,3 +144,51 @@ def load_config(path: str) -> Node | None:
         return read_yaml(text)
     except (ValueError, RecursionError):
         return None
+
+
+# Where ml_collections-style projects keep the config a train script's ``config``
+# parameter receives (``--config=configs/default.py``).
+PY_CONFIG_CANDIDATES = ("configs/default.py", "config.py", "configs/config.py")
+
+
+def load_py_config(path: str) -> Node | None:
+    """The literal assignments of a Python config file's ``get_config()``
+    (``config.learning_rate = 0.1``, ``config.model.depth = 4``) as a config tree.
+    The file is parsed, never run."""
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > MAX_CONFIG_BYTES:
+            return None
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return None
+    fn = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "get_config"),
+        None,
+    )
+    if fn is None:
+        return None
+    root = Node({}, fn.lineno)
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        keys: list[str] = []
+        t = node.targets[0]
+        while isinstance(t, ast.Attribute):
+            keys.insert(0, t.attr)
+            t = t.value
+        if not keys or not isinstance(t, ast.Name):
+            continue
+        try:
+            value = ast.literal_eval(node.value)
+        except (ValueError, TypeError, SyntaxError, RecursionError):
+            continue
+        cur = root
+        for k in keys[:-1]:
+            nxt = cur.value.get(k)
+            if not isinstance(nxt, Node) or not isinstance(nxt.value, dict):
+                nxt = Node({}, node.lineno)
+                cur.value[k] = nxt
+            cur = nxt
+        cur.value[keys[-1]] = Node(value, node.lineno)
+    return root if root.value else None

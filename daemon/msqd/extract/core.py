@@ -51,7 +51,17 @@ def _facts(
     evidence: list[family.Evidence] = []
 
     def framework() -> None:
-        _set(card, "framework", family.framework_field(ix.import_lines))
+        f = family.framework_field(ix.import_lines)
+        if f is None:
+            # A package __init__ or helper that imports only its siblings is written
+            # for their framework.
+            for path, _mod, _names in comp_mod.sibling_modules(ix, base_dir, project_dir):
+                sib = _sibling_index(path)
+                f = family.framework_field(sib.import_lines) if sib is not None else None
+                if f is not None:
+                    f.file, f.detail = path, f"{f.detail} (imported module)"
+                    break
+        _set(card, "framework", f)
 
     def model() -> None:
         comps.extend(comp_mod.components(ix, r))

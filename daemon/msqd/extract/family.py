@@ -71,6 +71,8 @@ _THRESHOLD = {
 GENERATIVE = {"diffusion", "latent-diffusion", "gan", "vae", "autoencoder"}
 
 FRAMEWORK_ORDER = (
+    "fastai",
+    "skorch",
     "lightning",
     "transformers",
     "diffusers",
@@ -80,6 +82,8 @@ FRAMEWORK_ORDER = (
     "jax-flax",
     "xgboost",
     "lightgbm",
+    "catboost",
+    "lasagne",
     "sklearn",
 )
 _FRAMEWORK_OF = {
@@ -100,7 +104,15 @@ _FRAMEWORK_OF = {
     "xgboost": "xgboost",
     "lightgbm": "lightgbm",
     "stable_baselines3": "stable-baselines3",
+    "catboost": "catboost",
+    "fastai": "fastai",
+    "skorch": "skorch",
+    "lasagne": "lasagne",
+    "theano": "lasagne",
 }
+# Imports that name a framework only as a utility: tensorboard logging from torch,
+# tf.data / tfds input pipelines beside a JAX model. They rank after a real one.
+_WEAK_IMPORTS = ("torch.utils.tensorboard", "tensorflow_datasets", "tensorboardX")
 
 
 @dataclass
@@ -114,13 +126,24 @@ class Evidence:
 
 def framework_field(imports: list[tuple[str, int]]) -> Field | None:
     first: dict[str, tuple[int, str]] = {}
+    strong: set[str] = set()
+    mods = {m.lstrip(".") for m, _ in imports}
+    jax = any(m.split(".")[0] in ("jax", "flax") for m in mods)
+    keras = any(m.split(".")[0] in ("keras", "tf_keras") or ".keras" in m for m in mods)
     for mod, line in imports:
-        fw = _FRAMEWORK_OF.get(mod.lstrip(".").split(".")[0])
-        if fw and fw not in first:
+        m = mod.lstrip(".")
+        fw = _FRAMEWORK_OF.get(m.split(".")[0])
+        if not fw:
+            continue
+        if fw not in first:
             first[fw] = (line, mod)
+        weak = m.startswith(_WEAK_IMPORTS) or (fw == "tensorflow-keras" and jax and not keras)
+        if not weak:
+            strong.add(fw)
     if not first:
         return None
-    names = [f for f in FRAMEWORK_ORDER if f in first]
+    names = [f for f in FRAMEWORK_ORDER if f in first and f in strong]
+    names += [f for f in FRAMEWORK_ORDER if f in first and f not in strong]
     line, mod = first[names[0]]
     return Field(names, line, "inferred", f"import {mod}")
 

@@ -15,7 +15,7 @@ import re
 from ..card import Field
 from ..vocab import canonical_optimizer
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
-from .index import CallSite, Index
+from .index import MODULE, CallSite, Index
 from .names import BATCH_NAMES, EPOCH_NAMES, LR_NAMES
 from .resolve import Resolver, Val, unparse
 
@@ -351,14 +351,18 @@ def _unwrap_range(node: ast.expr) -> ast.Call | None:
 def epochs_field(ix: Index, r: Resolver) -> Field | None:
     # (line of the loop or call, field): the last training site is the main one.
     found: list[tuple[int, Field]] = []
+    loops = [loop for loop, _ in ix.fors]
     for loop, scope in ix.fors:
         rng = _unwrap_range(loop.iter)
         if rng is None or not rng.args:
             continue
         tname = loop.target.id if isinstance(loop.target, ast.Name) else ""
-        text = unparse(rng)
-        if not any(w in tname.lower() or w in text.lower() for w in ("epoch", "epoq", "epoc")):
+        text = (tname + " " + unparse(rng)).lower()
+        # An RL agent's episodes count as its epochs (LABELING.md).
+        if not any(w in text for w in ("epoch", "epoq", "epoc", "episode", "n_epi")):
             continue
+        if any(_inside(loop, outer) and not _epochish(outer) for outer in loops):
+            continue  # PPO's update epochs inside the iteration loop are not the training's
         v = _range_count(r, rng, scope)
         if v is not None:
             found.append((loop.lineno, to_field(v)))
@@ -370,6 +374,17 @@ def epochs_field(ix: Index, r: Resolver) -> Field | None:
             node = kwarg(cs.node, "max_epochs")
         elif cs.last in ("TrainingArguments", "Seq2SeqTrainingArguments"):
             node = kwarg(cs.node, "num_train_epochs")
+        elif cs.last in _SKLEARN_EPOCHS and "sklearn" in cs.name:
+            node = kwarg(cs.node, "max_iter")  # an MLP's max_iter is its epoch count
+        elif cs.last == "LightningCLI":
+            # LightningCLI(Model, trainer_defaults={"max_epochs": 10})
+            d = kwarg(cs.node, "trainer_defaults")
+            if isinstance(d, ast.Dict):
+                node = next(
+                    (v for k, v in zip(d.keys, d.values, strict=True)
+                     if isinstance(k, ast.Constant) and k.value == "max_epochs"),
+                    None,
+                )  # fmt: skip
         if node is None:
             continue
         v = number(resolve_at(r, cs, node), int)
@@ -378,15 +393,51 @@ def epochs_field(ix: Index, r: Resolver) -> Field | None:
     found.sort(key=lambda x: x[0])
     if found:
         return with_alternatives(found[-1][1], [f for _, f in found[:-1]])
-    v = number(
-        named_value(
-            ix,
-            r,
-            EPOCH_NAMES,
-        ),
-        int,
-    )
-    return to_field(v) if v is not None else None
+    v = number(named_value(ix, r, EPOCH_NAMES), int)
+    if v is not None:
+        return to_field(v)
+    return _while_epochs(ix, r) or _module_epoch(ix, r)
+
+
+_SKLEARN_EPOCHS = {"MLPClassifier", "MLPRegressor"}
+
+
+def _inside(inner: ast.For, outer: ast.For) -> bool:
+    end = getattr(outer, "end_lineno", None) or outer.lineno
+    return inner is not outer and outer.lineno < inner.lineno <= end
+
+
+def _epochish(loop: ast.For) -> bool:
+    text = unparse(loop.target) + " " + unparse(loop.iter)
+    return bool(re.search(r"epoch|episode|n_epi|trial|fold|run|seed", text, re.I))
+
+
+def _while_epochs(ix: Index, r: Resolver) -> Field | None:
+    """``while epoch < niter:``: the bound of a while loop counting epochs."""
+    for node in ast.walk(ix.tree):
+        if not isinstance(node, ast.While) or not isinstance(node.test, ast.Compare):
+            continue
+        t = node.test
+        if (
+            isinstance(t.left, ast.Name)
+            and "epoch" in t.left.id.lower()
+            and len(t.ops) == 1
+            and isinstance(t.ops[0], (ast.Lt, ast.LtE))
+        ):
+            v = number(r.resolve(t.comparators[0], MODULE), int)
+            if v is not None and v.value > 0:
+                return to_field(v)
+    return None
+
+
+def _module_epoch(ix: Index, r: Resolver) -> Field | None:
+    """``epoch = 50`` at module level (a count, not a loop variable's start)."""
+    for b in ix.bindings.get("epoch", ()):
+        if b.scope == MODULE and isinstance(b.value, ast.Constant):
+            v = b.value.value
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                return Field(v, b.line, "constant", "epoch")
+    return None
 
 
 def _range_count(r: Resolver, rng: ast.Call, scope: tuple[str | None, str | None]) -> Val | None:
@@ -395,6 +446,13 @@ def _range_count(r: Resolver, rng: ast.Call, scope: tuple[str | None, str | None
         return number(r.resolve(args[0], scope), int)
     start = number(r.resolve(args[0], scope), int)
     stop_node = args[1]
+    if (
+        isinstance(stop_node, ast.BinOp)
+        and isinstance(stop_node.op, ast.Add)
+        and unparse(stop_node.left) == unparse(args[0])
+    ):
+        # range(start_epoch, start_epoch + 200): 200 epochs whatever the start.
+        return number(r.resolve(stop_node.right, scope), int)
     if (
         start is not None
         and start.value == 1

@@ -11,7 +11,8 @@ LR_NAMES = ("learning_rate", "lr", "LR", "LEARNING_RATE", "base_lr", "BASE_LR", 
 BATCH_NAMES = ("batch_size", "BATCH_SIZE", "bs", "BS", "train_batch_size")
 EPOCH_NAMES = (
     "epochs", "EPOCHS", "num_epochs", "NUM_EPOCHS", "n_epochs", "N_EPOCHS",
-    "max_epochs", "MAX_EPOCHS", "nb_epochs",
+    "max_epochs", "MAX_EPOCHS", "nb_epochs", "num_episodes", "n_episodes", "max_episodes",
+    "NUM_EPISODES", "N_EPISODES", "MAX_EPISODES", "EPISODES", "episodes", "niter",
 )  # fmt: skip
 SEED_NAMES = ("SEED", "seed", "RANDOM_SEED", "random_seed")
 IMAGE_SIZE_NAMES = (

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 
 from .bindings import MAX_DEPTH, NameScope
-from .configfile import Node, load_config
+from .configfile import PY_CONFIG_CANDIDATES, Node, load_config, load_py_config
 from .index import Scope
 
 __all__ = ["Container", "ScopeBase"]
@@ -77,6 +77,10 @@ class ScopeBase(NameScope):
                 passed = self._param_node(node.id, scope)
                 if passed is not None:
                     return self.container(passed[0], passed[1], depth + 1)
+                if node.id in ("config", "cfg") and self.base_dir is not None:
+                    py = self._py_config(scope)
+                    if py is not None:
+                        return py
                 return Container("argparse", scope) if self.args else None
             if b is None:
                 b = self.binding(node.id, scope, node.lineno)
@@ -170,6 +174,17 @@ class ScopeBase(NameScope):
                         c = self.container(ret.value, (None, fn.name), depth + 1)
                         if c is not None:
                             return c
+        return None
+
+    def _py_config(self, scope: Scope) -> Container | None:
+        """A ``config`` parameter nobody here passes: the project's Python config
+        file (``configs/default.py``'s ``get_config()``), the one run by default."""
+        assert self.base_dir is not None
+        for rel in PY_CONFIG_CANDIDATES:
+            path = os.path.join(self.base_dir, rel)
+            fnode = load_py_config(path)
+            if fnode is not None:
+                return Container("file", scope, fnode=fnode, file=path)
         return None
 
     def _config_path(self, node: ast.Call, scope: Scope, depth: int) -> str | None:

@@ -339,6 +339,7 @@ DEMO["rl-dqn/dqn_cartpole.py"] = {
     "arch_family": (["reinforcement-learning"],),
     "dataset": ("CartPole", 'ENV_ID = "CartPole-v1"', "constant"),
     "batch_size": (64, "BATCH_SIZE = 64", "constant"),
+    "epochs": (500, "EPISODES = 500", "constant"),  # episodes count as epochs (LABELING.md)
     "learning_rate": (2.5e-4, "LR = 2.5e-4", "constant"),
     "optimizer": ("RMSprop", "optimizer = torch.optim.RMSprop(", "literal"),
     # Episode-based training: no epochs.

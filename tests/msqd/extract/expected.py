@@ -578,6 +578,7 @@ EXPECTED["rl-cartpole/dqn.py"] = {
     "arch_family": (["reinforcement-learning"],),
     "dataset": ("CartPole", 'env = gym.make("CartPole-v1")', "literal"),
     "batch_size": (128, "BATCH_SIZE = 128", "constant"),
+    "epochs": (600, "NUM_EPISODES = 600", "constant"),  # episodes count as epochs
     "learning_rate": (1e-4, "LR = 1e-4", "constant"),
     "optimizer": ("AdamW", "optimizer = optim.AdamW(", "literal"),
     "loss": ("SmoothL1Loss",),
