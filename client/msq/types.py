@@ -162,6 +162,7 @@ class Card:
     modified: float | None = None
     sha256: str = ""
     language: str = ""
+    role: str = ""
     status: str = ""
     message: str = ""
     description: str = ""
@@ -185,6 +186,7 @@ class Card:
             modified=_ts(m, "modified"),
             sha256=m.sha256,
             language=m.language,
+            role=m.role,
             status=m.status,
             message=m.message,
             description=m.description,
@@ -204,6 +206,7 @@ class Card:
             "modified": self.modified,
             "sha256": self.sha256,
             "language": self.language,
+            "role": self.role,
             "status": self.status,
             "message": self.message,
             "description": self.description,

@@ -210,6 +210,23 @@ def test_ls_json_sort_and_errors(demo: Daemon) -> None:
     assert len(filtered.stdout.splitlines()) == 4  # header + 3 SGD scripts (README)
 
 
+def test_ls_by_role(demo: Daemon) -> None:
+    # Every demo script is a training entry point (daemon/msqd/demo_corpus/README.md).
+    doc = json.loads(msq(demo, "--json", "ls", "--role", "train").stdout)
+    validate(doc, "ls")
+    assert len(doc) == 18 and {c["role"] for c in doc} == {"train"}
+    none = msq(demo, "ls", "--role", "model", "--role", "util")
+    assert none.returncode == 1 and "nothing indexed matches" in none.stderr
+    both = msq(demo, "--json", "ls", "--role", "train", "--filter", 'optimizer = "SGD"')
+    assert len(json.loads(both.stdout)) == 3
+    same = msq(demo, "--json", "ls", "--filter", 'role = "train" and optimizer = "SGD"')
+    assert json.loads(same.stdout) == json.loads(both.stdout)
+    wide = msq(demo, "ls", "--columns", "model_id,role")
+    assert wide.stdout.splitlines()[1].split()[-1] == "train"
+    bad = msq(demo, "ls", "--role", "nonsense")
+    assert bad.returncode == 2
+
+
 def test_status_json_text_and_wait(demo: Daemon) -> None:
     doc = json.loads(msq(demo, "--json", "status").stdout)
     validate(doc, "status")

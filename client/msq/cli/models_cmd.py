@@ -74,6 +74,10 @@ def _open_in_editor(path: str, line: int) -> None:
         raise click.ClickException(f"editor {cmd[0]!r} not found; set $EDITOR") from None
 
 
+# What a file is (docs/modelcard.md "role").
+ROLES = ("train", "model", "config", "data", "util", "library")
+
+
 @click.command(name="ls")
 @click.option(
     "-f", "--filter", "filter_", default="", metavar="EXPR", help="Only cards matching EXPR."
@@ -99,6 +103,13 @@ def _open_in_editor(path: str, line: int) -> None:
     help="Sort key; a leading '-' sorts descending.",
 )
 @click.option("--errors", is_flag=True, help="Only files that failed or were skipped.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(ROLES),
+    help="Only files of this role (repeatable): train = entry points that train.",
+)
 @click.option("--wide", is_flag=True)
 @click.option("--columns", default=None, metavar="LIST")
 @click.option("--jsonl", is_flag=True)
@@ -108,6 +119,7 @@ def ls(
     filter_: str,
     sort: str,
     errors: bool,
+    roles: tuple[str, ...],
     wide: bool,
     columns: str | None,
     jsonl: bool,
@@ -117,6 +129,9 @@ def ls(
     from .search_cmd import _columns
 
     status = ["error", "partial", "skipped"] if errors else []
+    if roles:
+        by_role = " or ".join(f'role = "{r}"' for r in roles)
+        filter_ = f"({filter_}) and ({by_role})" if filter_ else by_role
     with client_for(ctx) as client:
         cards = list(client.list(filter=filter_, sort=sort, status=status))
     if obj(ctx).json:

@@ -227,6 +227,7 @@ COLUMNS: dict[str, Column] = {
         _col("epochs", "Epochs", _f("epochs"), short="Ep", right=True),
         _col("hw", "HW", _f("device"), min_width=6, shorten=tf.shorten_list),
         _col("status", "Status", lambda r: r.card.status),
+        _col("role", "Role", lambda r: r.card.role, min_width=4),
     )
 }
 
@@ -253,6 +254,7 @@ WIDE_COLUMNS = (
     "created",
     "modified",
     "path",
+    "role",
     "framework",
     "arch",
     "dataset",
@@ -282,7 +284,9 @@ def _cells(results: Sequence[SearchResult], columns: Sequence[str]) -> list[list
 
 
 # When even the minimum widths do not fit, these columns go first, in this order.
-DROP_ORDER = ("description", "created", "size", "distance", "path", "modified", "hw", "score")
+DROP_ORDER = (
+    "description", "created", "size", "distance", "role", "path", "modified", "hw", "score",
+)  # fmt: skip
 
 
 def _layout_args(columns: Sequence[str], strict: bool) -> dict[str, Any]:

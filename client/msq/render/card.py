@@ -34,7 +34,8 @@ FIELD_ORDER = (
 def card_view(console: Console, card: Card) -> None:
     """Print ``card`` in full."""
     tty = console.is_terminal
-    head = f"{escape(card.model_id)}  ({card.status})"
+    what = f"{card.role}, {card.status}" if card.role else card.status
+    head = f"{escape(card.model_id)}  ({what})"
     console.print(f"[bold]{head}[/]" if tty else head, highlight=False)
     console.print(f"  path      {short_path(card.path)}", highlight=False)
     console.print(

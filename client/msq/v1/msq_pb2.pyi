@@ -54,7 +54,7 @@ class Component(_message.Message):
     def __init__(self, name: _Optional[str] = ..., base: _Optional[str] = ..., line: _Optional[int] = ..., layers: _Optional[_Mapping[str, int]] = ..., uses: _Optional[_Iterable[str]] = ..., file: _Optional[str] = ..., cell: _Optional[int] = ...) -> None: ...
 
 class ModelCard(_message.Message):
-    __slots__ = ("model_id", "path", "project", "size", "created", "created_source", "modified", "sha256", "language", "status", "message", "description", "llm_description", "fields", "components")
+    __slots__ = ("model_id", "path", "project", "size", "created", "created_source", "modified", "sha256", "language", "status", "message", "description", "llm_description", "fields", "components", "role")
     class FieldsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -77,6 +77,7 @@ class ModelCard(_message.Message):
     LLM_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     FIELDS_FIELD_NUMBER: _ClassVar[int]
     COMPONENTS_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
     model_id: str
     path: str
     project: str
@@ -92,7 +93,8 @@ class ModelCard(_message.Message):
     llm_description: str
     fields: _containers.MessageMap[str, FieldValue]
     components: _containers.RepeatedCompositeFieldContainer[Component]
-    def __init__(self, model_id: _Optional[str] = ..., path: _Optional[str] = ..., project: _Optional[str] = ..., size: _Optional[int] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_source: _Optional[str] = ..., modified: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sha256: _Optional[str] = ..., language: _Optional[str] = ..., status: _Optional[str] = ..., message: _Optional[str] = ..., description: _Optional[str] = ..., llm_description: _Optional[str] = ..., fields: _Optional[_Mapping[str, FieldValue]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ...) -> None: ...
+    role: str
+    def __init__(self, model_id: _Optional[str] = ..., path: _Optional[str] = ..., project: _Optional[str] = ..., size: _Optional[int] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_source: _Optional[str] = ..., modified: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sha256: _Optional[str] = ..., language: _Optional[str] = ..., status: _Optional[str] = ..., message: _Optional[str] = ..., description: _Optional[str] = ..., llm_description: _Optional[str] = ..., fields: _Optional[_Mapping[str, FieldValue]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ..., role: _Optional[str] = ...) -> None: ...
 
 class Constraint(_message.Message):
     __slots__ = ("field", "op", "value", "source", "hard")

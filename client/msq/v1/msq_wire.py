@@ -163,6 +163,7 @@ MESSAGES = {
         13: ("llm_description", "string", None, 0, None, None),
         14: ("fields", "map", "msq.v1.FieldValue", 1, ("string", "message"), None),
         15: ("components", "message", "msq.v1.Component", 1, None, None),
+        16: ("role", "string", None, 0, None, None),
     },
     "msq.v1.NarrativeStatus": {
         1: ("state", "string", None, 0, None, None),

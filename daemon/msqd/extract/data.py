@@ -44,6 +44,8 @@ _FOLDER_LOADERS = {
     "download_url",
     "get_file",  # keras.utils.get_file(fname, origin=URL)
 }
+_HUB_LOADERS = {"load_dataset", "load", "builder"}
+_HUB_ID = re.compile(r"^[A-Za-z][\w-]*(/[\w.-]+)?(:[\w.]+)?$")
 _FIT_CALLS = {"fit", "fit_generator", "train_on_batch", "train_step", "step"}
 _SPLIT = re.compile(r"[/\\:]")
 _TARGETISH = re.compile(r"target|label|(^|\W)y(_\w+)?($|\W)|class", re.I)
@@ -132,6 +134,10 @@ def _site_dataset(ix: Index, cs: CallSite, r: Resolver) -> tuple[str, Val | None
             hit = _from_string(v.value)
             if hit:
                 return hit, v
+            if cs.last in _HUB_LOADERS and _HUB_ID.match(v.value):
+                # A hub or catalogue id names its dataset even when the vocabulary
+                # does not know it (load_dataset("imdb_reviews"), tfds.load("ogbg_molpcba")).
+                return v.value.split(":")[0], v
     if cs.last[:1].isupper() and cs.name.startswith("torchvision"):
         return None
     return None

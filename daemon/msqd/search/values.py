@@ -85,6 +85,7 @@ _SPECS = (
     FieldSpec("modified", "date", ("mtime",)),
     FieldSpec("status", "str"),
     FieldSpec("language", "str", ("lang",)),
+    FieldSpec("role", "str", ("file_role", "kind")),
     FieldSpec("description", "str", ("desc",)),
 )
 
@@ -238,6 +239,7 @@ CARD_ATTRS = frozenset(
         "modified",
         "status",
         "language",
+        "role",
         "description",
     }
 )

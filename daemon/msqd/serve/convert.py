@@ -76,6 +76,7 @@ def card_to_pb(card: ModelCard, *, ids_only: bool = False) -> pb.ModelCard:
         created_source=card.created_source,
         sha256=card.sha256,
         language=card.language,
+        role=card.role,
         status=card.status,
         message=card.message,
         description=card.description,
