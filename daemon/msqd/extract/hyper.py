@@ -272,7 +272,8 @@ def named_value(ix: Index, r: Resolver, names: tuple[str, ...]) -> Val | None:
             if v is not None:
                 return v
     for n in names:
-        for key in (n, f"self.{n}"):
+        # args.batch_size = 12 after parse_args(): an override the script runs with.
+        for key in (n, f"self.{n}", f"args.{n}", f"opt.{n}", f"config.{n}", f"cfg.{n}"):
             for b in ix.bindings.get(key, ()):
                 if b.value is None:
                     continue

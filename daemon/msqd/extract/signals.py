@@ -65,6 +65,25 @@ NAME_EVIDENCE: list[tuple[str, int, tuple[str, ...], str]] = [
         "timestep embedding",
     ),
     (
+        "diffusion",
+        3,
+        (
+            "marginal_prob",
+            "score_fn",
+            "get_score_fn",
+            "VPSDE",
+            "VESDE",
+            "subVPSDE",
+            "sigma_min",
+            "sigma_max",
+            "langevin",
+            "anneal_Langevin_dynamics",
+            "score_model",
+            "sigmas",
+        ),
+        "score-based model",
+    ),
+    (
         "vae",
         3,
         ("reparameterize", "reparametrize", "reparameterization", "reparam"),
@@ -177,7 +196,6 @@ NAME_EVIDENCE: list[tuple[str, int, tuple[str, ...], str]] = [
         3,
         (
             "upscale_factor",
-            "scale_factor",
             "lr_img",
             "hr_img",
             "low_res",
@@ -398,6 +416,7 @@ CLASS_WORDS: list[tuple[str, str, int]] = [
     # Named CNN architectures (torchvision's, and the classes CIFAR repos copy).
     (CNN_ARCH_PATTERN, "cnn-classifier", 5),
     (r"^(char)?(rnn|lstm|gru)|(rnn|lstm|gru)(model|net|classifier|lm)?$", "rnn-lstm", 5),
+    (r"^(ncsn|ddpm|ddim)|score(net|model)|diffusion|denois", "diffusion", 5),
     (r"generat", "gan", 3),
     (r"discriminat|critic", "gan", 3),
     (r"gcn|gat$|^gat|gnn|graphconv|graphattention|graphnet|mpnn|gin$", "gnn", 5),
