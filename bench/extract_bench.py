@@ -1,4 +1,4 @@
-"""Extractor throughput: files/s and MB/s on the fixtures and on 1,000 generated scripts.
+"""Extractor throughput: files/s and MB/s on the fixtures, the wild corpus and 1,000 generated scripts.
 
 The generated corpus (10-50 KB per file) is built deterministically from the
 fixture scripts by concatenating them with renamed classes, functions and
@@ -24,6 +24,7 @@ from msqd.extract import extract_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+WILD = ROOT / "tests" / "fixtures" / "wild"
 _DEFINED = re.compile(r"^(?:class|def)\s+(\w+)|^([A-Z][A-Z0-9_]{2,})\s*=", re.M)
 
 
@@ -135,6 +136,9 @@ def main() -> None:
     args = ap.parse_args()
     fixtures = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".py", ".ipynb"))
     report("fixtures", fixtures, CORPUS, args.rounds)
+    # Real public code (tests/fixtures/wild): strangers' styles, big notebooks.
+    wild = sorted(p for p in WILD.rglob("*") if p.suffix in (".py", ".ipynb"))
+    report("wild", wild, WILD, args.rounds)
     tmp = Path(tempfile.mkdtemp(prefix="msq-bench-"))
     try:
         t0 = time.perf_counter()
