@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterable
 
 from ..card import Field
@@ -70,3 +71,20 @@ def number(v: Val | None, kind: type = float) -> Val | None:
     else:
         x = float(x)
     return Val(x, v.how, v.detail, v.line, v.file)
+
+
+def path_names(path: str, project_dir: str | None, folders: int = 6) -> list[str]:
+    """The file's stem, then the names of up to ``folders`` folders above it, the
+    project's own folder last: the names a person gave the code (``train_dcgan``,
+    ``mnist``, ``WassersteinGAN``). Empty for in-memory sources."""
+    if not path or path == "<memory>":
+        return []
+    out = [os.path.splitext(os.path.basename(path))[0]]
+    top = os.path.dirname(project_dir) if project_dir else None
+    d = os.path.dirname(path)
+    for _ in range(folders):
+        if not d or d == top or d == os.path.dirname(d):
+            break
+        out.append(os.path.basename(d))
+        d = os.path.dirname(d)
+    return out

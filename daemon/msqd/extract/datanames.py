@@ -27,6 +27,7 @@ from collections import Counter
 
 from ..card import Field
 from ..vocab import canonical_dataset
+from .common import path_names
 from .hyper import named_value
 from .index import MODULE, Index
 from .resolve import Resolver, Val
@@ -174,21 +175,11 @@ def _docstring_tier(ix: Index) -> Field | None:
 
 
 def _path_tier(path: str, project_dir: str | None) -> Field | None:
-    if not path or path == "<memory>":
-        return None
-    stem = os.path.splitext(os.path.basename(path))[0]
-    names = names_in(stem)
-    if names:
-        return Field(names[0], None, "inferred", f"file name {os.path.basename(path)}")
-    top = os.path.dirname(project_dir) if project_dir else None
-    d = os.path.dirname(path)
-    for _ in range(6):
-        if not d or d == top or d == os.path.dirname(d):
-            break
-        names = names_in(os.path.basename(d))
+    for i, part in enumerate(path_names(path, project_dir)):
+        names = names_in(part)
         if names:
-            return Field(names[0], None, "inferred", f"folder name {os.path.basename(d)}")
-        d = os.path.dirname(d)
+            what = f"file name {os.path.basename(path)}" if i == 0 else f"folder name {part}"
+            return Field(names[0], None, "inferred", what)
     return None
 
 

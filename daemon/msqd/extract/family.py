@@ -9,11 +9,11 @@ by a fixed specificity order (FAMILY_ORDER).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
 from ..card import Component, Field
+from .common import path_names
 from .index import Index
 from .process import diffusion_findings, unet_findings
 from .signals import (
@@ -276,18 +276,11 @@ def path_evidence(path: str, project_dir: str | None) -> list[Evidence]:
     """Family words in the file's name and its folders up to the project's
     (``train_dcgan.py``, ``WassersteinGAN/``, ``examples/vae/``): evidence weighted
     below the code, so a name supports what the code shows but decides nothing alone."""
-    if not path or path == "<memory>":
-        return []
     ev: list[Evidence] = []
-    stop = os.path.dirname(project_dir) if project_dir else None
-    part, d = os.path.splitext(os.path.basename(path))[0], os.path.dirname(path)
-    for _ in range(6):
+    for part in path_names(path, project_dir, folders=5):
         for tok in sorted(_path_tokens(part)):
             for fam in PATH_WORDS.get(tok, ()):
                 ev.append(Evidence(fam, 3, None, f"path name ({part})"))
-        if not d or d == stop or d == os.path.dirname(d):
-            break
-        part, d = os.path.basename(d), os.path.dirname(d)
     return ev
 
 
