@@ -246,12 +246,7 @@ def sibling_modules(
     """(module path on disk, import text, imported names or None for all) of own modules."""
     if base_dir is None:
         return []
-    dirs = [base_dir]
-    if project_dir and os.path.abspath(project_dir) != os.path.abspath(base_dir):
-        d = os.path.dirname(base_dir)
-        while d.startswith(os.path.abspath(project_dir)) and d not in dirs:
-            dirs.append(d)
-            d = os.path.dirname(d)
+    dirs = search_dirs(base_dir, project_dir)
     wanted: dict[str, set[str] | None] = {}
     for alias, full in ix.imports.items():
         mod, _, name = full.rpartition(".")
@@ -275,13 +270,52 @@ def sibling_modules(
                 wanted[mod.lstrip(".")] = set(called)
     out = []
     for mod, names in wanted.items():
-        rel = mod.replace(".", os.sep)
-        for d in dirs:
-            for cand in (os.path.join(d, rel + ".py"), os.path.join(d, rel, "__init__.py")):
-                if os.path.isfile(cand):
-                    out.append((cand, mod, names))
-                    break
-            else:
-                continue
-            break
+        found = module_file(mod, dirs)
+        if found is not None:
+            out.append((found, mod, names))
     return out
+
+
+def search_dirs(base_dir: str, project_dir: str | None) -> list[str]:
+    """The folders an import of a project's own module is looked up in, nearest first."""
+    dirs = [base_dir]
+    if project_dir and os.path.abspath(project_dir) != os.path.abspath(base_dir):
+        d = os.path.dirname(base_dir)
+        while d.startswith(os.path.abspath(project_dir)) and d not in dirs:
+            dirs.append(d)
+            d = os.path.dirname(d)
+    return dirs
+
+
+def module_file(mod: str, dirs: list[str]) -> str | None:
+    """The file of the dotted module ``mod`` under the first of ``dirs`` that holds it."""
+    rel = mod.lstrip(".").replace(".", os.sep)
+    if not rel:
+        return None
+    for d in dirs:
+        for cand in (os.path.join(d, rel + ".py"), os.path.join(d, rel, "__init__.py")):
+            if os.path.isfile(cand):
+                return cand
+    return None
+
+
+def imported_calls(ix: Index, base_dir: str | None, project_dir: str | None) -> dict[str, set[str]]:
+    """Own module file -> the names of it this file calls (``engine.train(...)``,
+    ``from dqn_agent import Agent`` then ``Agent(...)``)."""
+    if base_dir is None:
+        return {}
+    dirs = search_dirs(base_dir, project_dir)
+    called: dict[str, set[str]] = {}
+    for cs in ix.calls:
+        head, _, rest = cs.raw.partition(".")
+        full = ix.imports.get(head)
+        if full is None or full.split(".")[0] in _NOT_SIBLINGS:
+            continue
+        if rest:  # module.func(...) or module.Class(...)
+            path, name = module_file(full, dirs), rest.split(".")[0]
+        else:  # a name imported from a module
+            mod, _, name = full.rpartition(".")
+            path = module_file(mod, dirs) if mod else None
+        if path is not None:
+            called.setdefault(path, set()).add(name)
+    return called

@@ -114,7 +114,14 @@ def _facts(
 
     # The role before the family and dataset: a helper that defines no model has no
     # family, and only a file that trains says its dataset by its names.
-    card.role = role.file_role(ix, comps, card.path, project_dir or base_dir, card.language)
+    card.role = role.file_role(
+        ix,
+        comps,
+        card.path,
+        project_dir or base_dir,
+        card.language,
+        sibling_trains=_sibling_trains(ix, base_dir, project_dir),
+    )
 
     def arch() -> None:
         own = [c for c in comps if c.file is None]
@@ -160,6 +167,18 @@ def _facts(
     ]
     for what, fn in steps:
         _guard(card, what, fn)
+
+
+def _sibling_trains(ix: Index, base_dir: str | None, project_dir: str | None) -> bool:
+    """Whether the file calls a function or class of its own modules whose code trains."""
+    try:
+        for path, names in comp_mod.imported_calls(ix, base_dir, project_dir).items():
+            sib = _sibling_index(path)
+            if sib is not None and names & role.training_names(sib):
+                return True
+    except (RecursionError, ValueError):
+        return False
+    return False
 
 
 _sibling_cache: dict[tuple[str, float, int], Index | None] = {}

@@ -185,6 +185,7 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
             r"(Auto|Bert|DistilBert|Roberta|ViT|GPT2|T5|Bart)", cs.last
         ):
             ev.append(Evidence("transformer", 5, cs.node.lineno, cs.last, file))
+    ev.extend(_adversarial(ix, file))
     for mod, line in ix.import_lines:
         if mod.split(".")[0] in GRAPH_MODULES:
             ev.append(Evidence("gnn", 5, line, f"graph library (import {mod})", file))
@@ -360,6 +361,33 @@ def family_field(ev: list[Evidence], comps: list[Component], has_model: bool) ->
         top.detail if top else "",
         file=top.file if top else None,
     )
+
+
+# Owners of optimizer steps on the two sides of adversarial training:
+# optimizerG / opt_g / generator_opt against optimizerD / d_optimizer / critic_opt.
+_GEN_SIDE = re.compile(r"(?i:gen)|(?:^|_)[gG](?:_|$)|[a-z0-9]G(?:_|$)")
+_DISC_SIDE = re.compile(r"(?i:disc|critic)|(?:^|_)[dD](?:_|$)|[a-z0-9]D(?:_|$)")
+_OPT_OWNER = re.compile(r"opt|solver|trainer", re.I)
+
+
+def _adversarial(ix: Index, file: str | None) -> list[Evidence]:
+    """Two optimizers stepped in turn, one for a generator and one for a
+    discriminator or critic: adversarial training, whatever the networks are called."""
+    gen = disc = None
+    for cs in ix.calls:
+        if cs.last != "step" or not cs.raw.endswith(".step") or cs.node.args:
+            continue
+        owner = cs.raw[: -len(".step")]
+        if not _OPT_OWNER.search(owner) or re.search(r"sched", owner, re.I):
+            continue
+        if _GEN_SIDE.search(owner) and not _DISC_SIDE.search(owner):
+            gen = gen or cs
+        elif _DISC_SIDE.search(owner) and not _GEN_SIDE.search(owner):
+            disc = disc or cs
+    if gen is None or disc is None:
+        return []
+    what = f"adversarial optimizer steps ({gen.raw}, {disc.raw}: generator, discriminator)"
+    return [Evidence("gan", 8, min(gen.node.lineno, disc.node.lineno), what, file)]
 
 
 def _has(ev: list[Evidence], fam: str, word: str) -> bool:

@@ -268,7 +268,9 @@ def named_value(ix: Index, r: Resolver, names: tuple[str, ...]) -> Val | None:
     """The value of the first variable, argparse option or config key with one of ``names``."""
     for n in names:
         if n in r.args:
-            v = r._arg_val(n, f"args.{n}", (None, None), 0)
+            # ``args.batch_size = int(args.num_envs * args.num_steps)`` after parsing is
+            # what runs, not the option's placeholder default.
+            v = _override(ix, r, n) or r._arg_val(n, f"args.{n}", (None, None), 0)
             if v is not None:
                 return v
     for n in names:
@@ -291,6 +293,17 @@ def named_value(ix: Index, r: Resolver, names: tuple[str, ...]) -> Val | None:
             if isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
                 v = r.resolve(node, scope)
                 if v is not None and v.how != "literal":
+                    return v
+    return None
+
+
+def _override(ix: Index, r: Resolver, n: str) -> Val | None:
+    """The value a module-level ``args.n = ...`` assignment gives a parsed option."""
+    for key in (f"args.{n}", f"opt.{n}", f"config.{n}", f"cfg.{n}"):
+        for b in ix.bindings.get(key, ()):
+            if b.value is not None and b.scope[1] is None:
+                v = r.resolve(b.value, b.scope)
+                if v is not None:
                     return v
     return None
 

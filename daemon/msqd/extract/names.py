@@ -8,7 +8,10 @@ attribute read would cost more than the whole lookup).
 from __future__ import annotations
 
 LR_NAMES = ("learning_rate", "lr", "LR", "LEARNING_RATE", "base_lr", "BASE_LR", "init_lr")
-BATCH_NAMES = ("batch_size", "BATCH_SIZE", "bs", "BS", "train_batch_size")
+BATCH_NAMES = (
+    "minibatch_size", "batch_size", "BATCH_SIZE", "batchSize", "batchsize", "BATCHSIZE",
+    "bs", "BS", "train_batch_size", "mb_size",
+)  # fmt: skip
 EPOCH_NAMES = (
     "epochs", "EPOCHS", "num_epochs", "NUM_EPOCHS", "n_epochs", "N_EPOCHS",
     "max_epochs", "MAX_EPOCHS", "nb_epochs", "num_episodes", "n_episodes", "max_episodes",

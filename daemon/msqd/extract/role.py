@@ -16,7 +16,7 @@ import re
 
 from ..card import Component
 from .components import is_layer
-from .index import Index
+from .index import CallSite, Index
 
 ROLES = ("train", "model", "config", "data", "util", "library")
 
@@ -68,6 +68,7 @@ _TRAIN_LAST = {
 }
 # Libraries whose module-level ``train(...)`` trains: xgb.train(params, dtrain).
 _TRAIN_MODULES = ("xgboost", "lightgbm", "catboost", "xgb.", "lgb.")
+_TRAIN_STEMS = re.compile(r"(^|_)(train|training|finetune|fine_tune|main)($|_)")
 _UTIL_STEMS = re.compile(r"(^|_)(utils?|helpers?|common|misc|tools)($|_)")
 _MODEL_DIRS = {"models", "model", "networks", "nets", "archs", "modules", "definitions"}
 _TRAINER = re.compile(r"trainer|learner|agent|fabric|accelerator", re.I)
@@ -84,32 +85,55 @@ _DATA_NAMES = re.compile(
 _DATA_FUNCS = re.compile(r"^(load|get|make|build|create|prepare|read|download)_?\w*(data|dataset)")
 
 
+def _training_call(cs: CallSite) -> bool:
+    last = cs.last
+    if last in _TRAIN_LAST:
+        return last != "fit" or isinstance(cs.node.func, ast.Attribute)
+    if last == "step" and isinstance(cs.node.func, ast.Attribute):
+        owner = ast.unparse(cs.node.func.value)
+        return bool(_OPTISH.search(owner) and not re.search(r"sched|env", owner, re.I))
+    if (
+        last == "train"
+        and isinstance(cs.node.func, ast.Attribute)
+        and _TRAINER.search(ast.unparse(cs.node.func.value))
+    ):
+        return True
+    if last in ("grad", "value_and_grad") and cs.name.startswith(("jax", "flax")):
+        return True
+    if last == "train" and cs.name.startswith(_TRAIN_MODULES):
+        return True
+    if last == "get_updates":
+        return True  # Keras 2: optimizer.get_updates(...) fed to K.function
+    # theano.function(..., updates=...), K.function(..., updates=...)
+    return last == "function" and any(k.arg == "updates" for k in cs.node.keywords)
+
+
 def _trains(ix: Index) -> bool:
-    for cs in ix.calls:
-        last = cs.last
-        if last in _TRAIN_LAST:
-            if last == "fit" and not isinstance(cs.node.func, ast.Attribute):
-                continue
-            return True
-        if last == "step" and isinstance(cs.node.func, ast.Attribute):
-            owner = ast.unparse(cs.node.func.value)
-            if _OPTISH.search(owner) and not re.search(r"sched|env", owner, re.I):
-                return True
-        if (
-            last == "train"
-            and isinstance(cs.node.func, ast.Attribute)
-            and _TRAINER.search(ast.unparse(cs.node.func.value))
-        ):
-            return True
-        if last in ("grad", "value_and_grad") and cs.name.startswith(("jax", "flax")):
-            return True
-        if last == "train" and cs.name.startswith(_TRAIN_MODULES):
-            return True
-        if last == "get_updates":
-            return True  # Keras 2: optimizer.get_updates(...) fed to K.function
-        if any(k.arg == "updates" for k in cs.node.keywords) and last == "function":
-            return True  # theano.function(..., updates=...), K.function(..., updates=...)
-    return False
+    return any(_training_call(cs) for cs in ix.calls)
+
+
+def training_names(ix: Index) -> set[str]:
+    """Functions and classes of a module whose code trains, directly or through the
+    module's own functions and methods (``train`` calling ``train_one_epoch``)."""
+    found = {cs.scope for cs in ix.calls if cs.scope != (None, None) and _training_call(cs)}
+    for _ in range(4):  # a few levels of local calls; deeper chains are rare
+        grown = set(found)
+        names = {f for _c, f in found if f is not None}
+        for cs in ix.calls:
+            local = cs.raw in (cs.last, f"self.{cs.last}")
+            if cs.scope != (None, None) and cs.last in names and local:
+                grown.add(cs.scope)
+        if grown == found:
+            break
+        found = grown
+    return {c for c, _f in found if c is not None} | {f for c, f in found if c is None and f}
+
+
+def _module_level(ix: Index, language: str) -> bool:
+    """The file runs something when executed: top-level calls or a notebook's cells."""
+    return language == "ipynb" or any(
+        cs.scope == (None, None) for cs in ix.calls if cs.last != "print"
+    )
 
 
 def _library(ix: Index, rel_parts: list[str]) -> bool:
@@ -176,9 +200,18 @@ def _calls_training(ix: Index) -> bool:
 
 
 def file_role(
-    ix: Index | None, comps: list[Component], path: str, project_dir: str | None, language: str
+    ix: Index | None,
+    comps: list[Component],
+    path: str,
+    project_dir: str | None,
+    language: str,
+    sibling_trains: bool = False,
 ) -> str:
-    """One of :data:`ROLES` for the file at ``path``."""
+    """One of :data:`ROLES` for the file at ``path``.
+
+    ``sibling_trains``: the file calls something of its own project's modules that
+    trains (``engine.train(...)``, an ``Agent`` whose ``step`` runs the optimizer).
+    """
     rel = os.path.relpath(path, project_dir) if project_dir else os.path.basename(path)
     parts = rel.replace(os.sep, "/").split("/")
     if ix is None:
@@ -189,10 +222,14 @@ def file_role(
     if language != "ipynb" and not examples and _library(ix, parts):
         return "library"
     stem = os.path.splitext(parts[-1])[0]
+    runs = _module_level(ix, language)
     if _trains(ix) or _calls_training(ix):
-        module_level = any(cs.scope == (None, None) for cs in ix.calls if cs.last != "print")
-        if not (_UTIL_STEMS.search(stem) and not module_level):
+        # Training code that nothing in the file runs is a module an entry point
+        # imports (engine.py, dqn_agent.py), unless its name says it is the trainer.
+        if runs or (_TRAIN_STEMS.search(stem) and not _UTIL_STEMS.search(stem)):
             return "train"
+    elif runs and sibling_trains:
+        return "train"
     own = [c for c in comps if c.file is None]
     if own or (not _UTIL_STEMS.search(stem) and _builds_layers(ix)):
         return "model"

@@ -272,3 +272,40 @@ def test_sklearn_sgd_estimator_reports_sgd_without_a_rate() -> None:
     card = extract_source(textwrap.dedent(src))
     assert card.value("optimizer") == "SGD"
     assert card.value("learning_rate") is None
+
+
+def test_two_optimizers_for_generator_and_critic_are_a_gan() -> None:
+    """Adversarial training read from the optimizer steps, whatever the nets are called."""
+    src = (
+        "import torch\n"
+        "net_a, net_b = make_nets()\n"
+        "optimizerG = torch.optim.Adam(net_a.parameters(), lr=2e-4)\n"
+        "critic_opt = torch.optim.Adam(net_b.parameters(), lr=2e-4)\n"
+        "for x in loader:\n"
+        "    critic_opt.zero_grad(); net_b(x).mean().backward(); critic_opt.step()\n"
+        "    optimizerG.zero_grad(); net_b(net_a(x)).mean().backward(); optimizerG.step()\n"
+    )
+    card = extract_source(src, "train_thing.py")
+    assert card.fields["arch_family"].value == ["gan"]
+    one = src.replace(
+        "    critic_opt.zero_grad(); net_b(x).mean().backward(); critic_opt.step()\n", ""
+    )
+    assert "gan" not in (extract_source(one, "train_thing.py").fields["arch_family"].value or [])
+
+
+def test_option_overridden_after_parsing_is_what_runs() -> None:
+    """cleanrl's ``args.minibatch_size = args.batch_size // args.num_minibatches``."""
+    src = (
+        "import argparse, torch\n"
+        "p = argparse.ArgumentParser()\n"
+        "p.add_argument('--num-envs', type=int, default=4)\n"
+        "p.add_argument('--num-steps', type=int, default=128)\n"
+        "p.add_argument('--num-minibatches', type=int, default=4)\n"
+        "p.add_argument('--minibatch-size', type=int, default=0)\n"
+        "args = p.parse_args()\n"
+        "args.batch_size = int(args.num_envs * args.num_steps)\n"
+        "args.minibatch_size = int(args.batch_size // args.num_minibatches)\n"
+        "opt = torch.optim.Adam(params, lr=2.5e-4)\n"
+        "loss.backward(); opt.step()\n"
+    )
+    assert extract_source(src, "ppo.py").fields["batch_size"].value == 128

@@ -74,3 +74,48 @@ def test_yaml_config_through_argparse_path(tmp_path: Path) -> None:
         str(tmp_path / "exp" / "cfg.yml"),
     )
     assert card.fields["batch_size"].value == 24
+
+
+def test_entry_point_that_runs_a_sibling_training_loop_is_the_trainer(tmp_path: Path) -> None:
+    """``train.py`` calling ``engine.train(...)`` trains; ``engine.py``, whose loop
+    nothing in it runs, is a helper; an agent module stepping an optimizer makes the
+    script that drives the agent the trainer."""
+    p = tmp_path / "proj"
+    p.mkdir()
+    (p / "engine.py").write_text(
+        "import torch\n"
+        "def train_step(model, batch, opt):\n"
+        "    loss = model(batch).mean()\n"
+        "    loss.backward()\n"
+        "    opt.step()\n"
+        "def train(model, loader, opt, epochs):\n"
+        "    for _ in range(epochs):\n"
+        "        for b in loader:\n"
+        "            train_step(model, b, opt)\n"
+        "def evaluate(model, loader):\n"
+        "    return [model(b) for b in loader]\n"
+    )
+    (p / "agent.py").write_text(
+        "import torch\n"
+        "class Agent:\n"
+        "    def __init__(self, net):\n"
+        "        self.opt = torch.optim.Adam(net.parameters())\n"
+        "    def step(self, s, a, r):\n"
+        "        self.learn(r)\n"
+        "    def learn(self, r):\n"
+        "        self.opt.zero_grad(); r.backward(); self.opt.step()\n"
+    )
+    (p / "train.py").write_text("import torch\nimport engine\nengine.train(None, [], None, 3)\n")
+    (p / "evaluate.py").write_text("import engine\nprint(engine.evaluate(None, []))\nx = len([])\n")
+    (p / "run_agent.py").write_text(
+        "from agent import Agent\nagent = Agent(None)\nfor t in range(3):\n    agent.step(1, 2, 3)\n"
+    )
+    role = {n: extract_file(p / n, tmp_path).role for n in
+            ("train.py", "engine.py", "evaluate.py", "run_agent.py", "agent.py")}  # fmt: skip
+    assert role == {
+        "train.py": "train",
+        "engine.py": "util",
+        "evaluate.py": "util",
+        "run_agent.py": "train",
+        "agent.py": "util",
+    }
