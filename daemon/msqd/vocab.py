@@ -71,7 +71,7 @@ DATASETS: dict[str, tuple[str, ...]] = {
     "Caltech-101": ("caltech101", "caltech-101"),
     "Food-101": ("food101", "food-101"),
     "Places365": ("places365",),
-    "IMDB": ("imdb", "imdb_reviews"),
+    "IMDB": ("imdb", "imdb_reviews", "aclimdb"),  # aclImdb_v1.tar.gz, the official archive
     "AG News": ("ag_news", "ag news", "agnews"),
     "SST-2": ("sst2", "sst-2"),
     "GLUE": ("glue",),

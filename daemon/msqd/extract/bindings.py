@@ -87,6 +87,9 @@ class NameScope:
         also in the one other scope that binds ``key``. None when nothing fits.
         """
         cands = self.ix.bindings.get(key)
+        if cands and self.ix.env_guarded:
+            # An override under ``if os.environ.get(...)`` is not what a plain run uses.
+            cands = [b for b in cands if not self.ix.env_only(b.line)]
         if not cands:
             return None
         if key.startswith("self."):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..card import Component, Field, ModelCard
 from . import components as comp_mod
-from . import data, device, diffusion, family, hyper, role, training
+from . import data, device, diffusion, family, hyper, inherit, role, training
 from .describe import describe
 from .ids import created_time, model_id_for, project_for
 from .index import Index, build
@@ -167,6 +167,12 @@ def _facts(
     ]
     for what, fn in steps:
         _guard(card, what, fn)
+    if card.role == "train":
+        _guard(
+            card,
+            "values from project modules",
+            lambda: inherit.inherit_values(card, ix, base_dir, project_dir, _sibling_index),
+        )
 
 
 def _sibling_trains(ix: Index, base_dir: str | None, project_dir: str | None) -> bool:

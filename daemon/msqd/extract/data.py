@@ -8,7 +8,7 @@ import re
 from ..card import Field
 from ..vocab import DATASET_CLASSES, DATASET_COLLECTIONS, canonical_dataset
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
-from .datanames import env_name, named_dataset, names_in
+from .datanames import PRETRAINING_NAMES, env_name, named_dataset, names_in
 from .hyper import named_value
 from .index import CallSite, Index
 from .names import DATASET_NAMES, IMAGE_SIZE_NAMES
@@ -23,6 +23,7 @@ _NAMED_LOADERS = {
     "load_from_disk",
     "make_vec_env",
     "make_atari_env",
+    "make_env",  # the RL convention: make_env(env_id, seed, ...)
     "fetch_openml",
     "competition_download",  # kagglehub
     "dataset_download",
@@ -223,7 +224,7 @@ def dataset_field(
         for s, line in ix.strings:
             if s.startswith(("http://", "https://")):
                 hit2 = _from_string(s)
-                if hit2:
+                if hit2 and hit2 not in PRETRAINING_NAMES:
                     found.append((hit2, Field(hit2, line, "literal", "download URL")))
     if not found:
         return named_dataset(ix, r, path, project_dir, trains)

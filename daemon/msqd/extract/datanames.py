@@ -135,6 +135,13 @@ def _vote(hits: list[tuple[str, int | None, str]]) -> Field | None:
 _RL_MODULES = ("gym", "gymnasium", "stable_baselines3", "envpool", "procgen", "ale_py")
 
 
+# Named in a string, a URL or prose, ImageNet is nearly always the pretrained weights
+# or their normalisation statistics (weights="imagenet", "imagenet-norm", a tfhub
+# feature vector), not the data a script trains on; its loaders and data paths
+# (``/datasets/imagenet/train``) still name it.
+PRETRAINING_NAMES = frozenset({"ImageNet"})
+
+
 def _string_tier(ix: Index) -> Field | None:
     doc = ix.docstring.strip()
     rl = ix.has_module(*_RL_MODULES)
@@ -144,7 +151,7 @@ def _string_tier(ix: Index) -> Field | None:
             continue
         env = env_name(s) if rl else None
         name = env or canonical_dataset(s) or _last_name(s)
-        if name:
+        if name and (name not in PRETRAINING_NAMES or "/" in s or "\\" in s):
             hits.append((name, line, f"string {s!r}"))
     return _vote(hits)
 
@@ -168,7 +175,7 @@ def _import_tier(ix: Index) -> Field | None:
 
 
 def _docstring_tier(ix: Index) -> Field | None:
-    names = names_in(ix.docstring[:2000])
+    names = [n for n in names_in(ix.docstring[:2000]) if n not in PRETRAINING_NAMES]
     if not names:
         return None
     return Field(names[0], 1, "inferred", "module docstring")

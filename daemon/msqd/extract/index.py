@@ -94,6 +94,12 @@ class Index:
     docstring: str = ""
     # Modules imported with ``from mod import *``.
     star_imports: list[str] = field(default_factory=list)
+    # Line ranges of ``if os.environ.get("TESTING") == "1":`` bodies: code that does
+    # not run when the script is started plainly.
+    env_guarded: list[tuple[int, int]] = field(default_factory=list)
+
+    def env_only(self, line: int) -> bool:
+        return any(a <= line <= b for a, b in self.env_guarded)
 
     def expand(self, name: str) -> str:
         head, _, rest = name.partition(".")
@@ -125,6 +131,15 @@ def _fields_of(t: type) -> tuple[str, ...]:
         got = tuple(reversed([f for f in t._fields if f not in _SKIP_FIELDS]))  # type: ignore[attr-defined]
         _FIELDS[t] = got
     return got
+
+
+def _reads_environment(test: ast.expr) -> bool:
+    for n in ast.walk(test):
+        if isinstance(n, ast.Attribute) and n.attr in ("environ", "getenv"):
+            return True
+        if isinstance(n, ast.Name) and n.id in ("environ", "getenv"):
+            return True
+    return False
 
 
 def build(tree: ast.Module) -> Index:
@@ -240,6 +255,11 @@ def build(tree: ast.Module) -> Index:
             continue
         elif t is ast.Compare:
             ix.compares.append((node, scope))  # type: ignore[arg-type]
+        elif t is ast.If and node.body:  # type: ignore[attr-defined]
+            test = node.test  # type: ignore[attr-defined]
+            if _reads_environment(test):
+                first, last = node.body[0], node.body[-1]  # type: ignore[attr-defined]
+                ix.env_guarded.append((first.lineno, last.end_lineno or last.lineno))
         elif t is ast.With or t is ast.AsyncWith:
             for item in node.items:  # type: ignore[attr-defined]
                 if isinstance(item.optional_vars, ast.Name):

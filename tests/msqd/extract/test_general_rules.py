@@ -309,3 +309,38 @@ def test_option_overridden_after_parsing_is_what_runs() -> None:
         "loss.backward(); opt.step()\n"
     )
     assert extract_source(src, "ppo.py").fields["batch_size"].value == 128
+
+
+def test_override_under_an_environment_check_is_not_what_a_plain_run_uses() -> None:
+    """accelerate's examples: ``if os.environ.get("TESTING_MOCKED_DATALOADERS") == "1":
+    config["num_epochs"] = 2`` is a test switch; the plain run uses 3."""
+    src = (
+        "import os, torch\n"
+        "def training_function(config):\n"
+        "    if os.environ.get('TESTING_MOCKED_DATALOADERS', None) == '1':\n"
+        "        config['num_epochs'] = 2\n"
+        "    num_epochs = int(config['num_epochs'])\n"
+        "    opt = torch.optim.AdamW(params, lr=config['lr'])\n"
+        "    for epoch in range(num_epochs):\n"
+        "        loss.backward(); opt.step()\n"
+        "config = {'lr': 2e-5, 'num_epochs': 3}\n"
+        "training_function(config)\n"
+    )
+    assert extract_source(src, "train.py").fields["epochs"].value == 3
+    plain = src.replace(
+        "    if os.environ.get('TESTING_MOCKED_DATALOADERS', None) == '1':\n", "    if True:\n"
+    )
+    assert extract_source(plain, "train.py").fields["epochs"].value == 2
+
+
+def test_imagenet_in_a_string_is_pretraining_not_the_data() -> None:
+    src = (
+        "import torch, torchvision\n"
+        "model = torchvision.models.resnet18(weights='imagenet')\n"
+        "norm = 'imagenet-norm'\n"
+        "opt = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+        "loss.backward(); opt.step()\n"
+    )
+    assert "dataset" not in extract_source(src, "train.py").fields
+    path = src.replace("norm = 'imagenet-norm'", "root = '/datasets/imagenet/train'")
+    assert extract_source(path, "train.py").fields["dataset"].value == "ImageNet"

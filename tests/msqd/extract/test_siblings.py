@@ -119,3 +119,34 @@ def test_entry_point_that_runs_a_sibling_training_loop_is_the_trainer(tmp_path: 
         "run_agent.py": "train",
         "agent.py": "util",
     }
+
+
+def test_entry_point_carries_values_from_the_modules_it_calls(tmp_path: Path) -> None:
+    """``main.py`` runs ``train.train_and_evaluate``; the optimizer, learning rate,
+    batch and epochs written there are the entry point's, marked with their file;
+    a value the entry point sets itself is kept."""
+    p = tmp_path / "proj"
+    p.mkdir()
+    (p / "train.py").write_text(
+        "import torch\n"
+        "def train_and_evaluate(model):\n"
+        "    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)\n"
+        "    loader = torch.utils.data.DataLoader(ds, batch_size=64, shuffle=True)\n"
+        "    for epoch in range(12):\n"
+        "        for x in loader:\n"
+        "            model(x).sum().backward(); opt.step()\n"
+    )
+    (p / "main.py").write_text(
+        "import torch\nimport train\nEPOCHS = 3\n"
+        "if __name__ == '__main__':\n    train.train_and_evaluate(torch.nn.Linear(2, 2))\n"
+    )
+    card = extract_file(p / "main.py", tmp_path)
+    assert card.role == "train"
+    f = card.fields
+    assert (f["optimizer"].value, f["learning_rate"].value) == ("SGD", 0.05)
+    assert f["batch_size"].value == 64
+    assert f["learning_rate"].file == str(p / "train.py")
+    assert f["epochs"].value == 3 and f["epochs"].file is None
+    # A helper that nothing trains through gives nothing to a file that is not an entry point.
+    (p / "plot.py").write_text("import train\nhelp(train)\n")
+    assert "optimizer" not in extract_file(p / "plot.py", tmp_path).fields

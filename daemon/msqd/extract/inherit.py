@@ -1,0 +1,87 @@
+"""Values a training entry point takes from its own project's modules.
+
+Real projects keep the loop, the optimizer or the data loading in ``engine.py``,
+``utils.py`` or a ``train.py`` that ``main.py`` runs; the entry point is what a
+person starts, so its card carries the values found there, marked with the file
+they came from. Only fields the entry point leaves unset are filled, and modules
+whose called functions or classes train are read first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from ..card import Field, ModelCard
+from . import components as comp_mod
+from . import data, device, hyper
+from .index import Index
+from .resolve import Resolver
+from .role import training_names
+
+# Fields read from a module the entry point calls, in card order.
+INHERITED = ("dataset", "batch_size", "learning_rate", "optimizer", "epochs", "device")
+_MAX_MODULES = 6
+
+
+def _fields(sib: Index, r: Resolver, path: str, project_dir: str | None) -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    f = data.dataset_field(sib, r, path, project_dir, trains=False)
+    if f is not None:
+        out["dataset"] = f
+    for name, fn in (
+        ("batch_size", hyper.batch_field),
+        ("epochs", hyper.epochs_field),
+        ("device", device.device_field),
+    ):
+        got = fn(sib, r)
+        if got is not None:
+            out[name] = got
+    out.update(hyper.optimizer_fields(sib, r))
+    return out
+
+
+def _mark(f: Field, path: str) -> Field:
+    if f.file is None:
+        f.file = path
+        for a in f.alternatives:
+            a.file = a.file or path
+    return f
+
+
+def inherit_values(
+    card: ModelCard,
+    ix: Index,
+    base_dir: str | None,
+    project_dir: str | None,
+    sibling_index: Callable[[str], Index | None],
+) -> None:
+    """Fill the unset training values of ``card`` (an entry point) from the
+    project modules it calls."""
+    missing = [k for k in INHERITED if k not in card.fields]
+    if not missing or base_dir is None:
+        return
+    called = comp_mod.imported_calls(ix, base_dir, project_dir)
+    ranked: list[tuple[int, str, Index]] = []
+    for path, names in called.items():
+        sib = sibling_index(path)
+        if sib is not None:
+            ranked.append((0 if names & training_names(sib) else 1, path, sib))
+    ranked.sort(key=lambda t: t[0])
+    for _rank, path, sib in ranked[:_MAX_MODULES]:
+        got = _fields(sib, Resolver(sib, os.path.dirname(path)), path, project_dir)
+        for k in list(missing):
+            f = got.get(k)
+            if f is not None and f.value not in (None, []):
+                card.fields[k] = _mark(f, path)
+                missing.remove(k)
+        # The optimizer's companions (weight decay, scheduler) come with it.
+        for k in ("weight_decay", "momentum", "scheduler"):
+            if (
+                k in got
+                and k not in card.fields
+                and card.fields.get("optimizer") is got.get("optimizer")
+            ):
+                card.fields[k] = _mark(got[k], path)
+        if not missing:
+            return
