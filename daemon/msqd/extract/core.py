@@ -126,6 +126,14 @@ def _facts(
     def arch() -> None:
         own = [c for c in comps if c.file is None]
         if card.role in ("util", "data", "config") and not own:
+            # A helper with no model of its own is filed under a family only when
+            # its code is that family's training process (a score-based SDE's
+            # losses and samplers, an RL agent's update), never by names alone.
+            process = [
+                e for e in family.family_evidence(ix, []) if e.family in family.PROCESS_FAMILIES
+            ]
+            if card.role == "util" and process:
+                _set(card, "arch_family", family.family_field(process, [], False))
             return
         evidence.extend(family.family_evidence(ix, own))
         evidence.extend(family.path_evidence(card.path, project_dir or base_dir))

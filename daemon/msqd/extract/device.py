@@ -180,6 +180,16 @@ def device_field(ix: Index, r: Resolver) -> Field | None:
             for ln, _, s in _strings(cs.node.args[0]):
                 add(_norm(s), ln)
                 detail = detail or cs.raw
+        elif cs.last == "Accelerator" and cs.name.startswith("accelerate") and not chain:
+            # HF accelerate takes the GPU when there is one and the CPU otherwise;
+            # cpu=True (an option left False by default) forces the CPU.
+            forced = resolve_at(r, cs, kwarg(cs.node, "cpu"))
+            if forced is not None and forced.value is True:
+                add("cpu", cs.node.lineno)
+            else:
+                add("cuda", cs.node.lineno)
+                add("cpu", cs.node.lineno)
+            detail = detail or f"{cs.raw}()"
         elif cs.last == "Trainer":
             acc = resolve_at(r, cs, kwarg(cs.node, "accelerator"))
             if acc is not None and isinstance(acc.value, str) and _norm(acc.value):

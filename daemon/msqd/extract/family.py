@@ -68,6 +68,8 @@ _THRESHOLD = {
     "cnn-classifier": 5,
     "gnn": 5,
 }
+# Families a helper module can belong to by what its functions compute.
+PROCESS_FAMILIES = frozenset({"diffusion", "reinforcement-learning", "gan"})
 GENERATIVE = {"diffusion", "latent-diffusion", "gan", "vae", "autoencoder"}
 
 FRAMEWORK_ORDER = (

@@ -157,6 +157,8 @@ EXPECTED["diffusers-flowers/train_unet.py"] = {
     "mixed_precision": ("fp16", 'mixed_precision = "fp16"', "class-attribute"),
     "timesteps": (1000, "noise_scheduler = DDPMScheduler(", "literal"),
     "beta_schedule": ("cosine", "noise_scheduler = DDPMScheduler(", "literal"),
+    # accelerate takes the GPU when there is one, else the CPU.
+    "device": (["cuda", "cpu"], "accelerator = Accelerator(", "literal"),
     "components": {},
 }
 

@@ -344,3 +344,34 @@ def test_imagenet_in_a_string_is_pretraining_not_the_data() -> None:
     assert "dataset" not in extract_source(src, "train.py").fields
     path = src.replace("norm = 'imagenet-norm'", "root = '/datasets/imagenet/train'")
     assert extract_source(path, "train.py").fields["dataset"].value == "ImageNet"
+
+
+def test_accelerate_runs_on_the_gpu_when_there_is_one() -> None:
+    src = (
+        "import argparse\nfrom accelerate import Accelerator\n"
+        "p = argparse.ArgumentParser()\np.add_argument('--cpu', action='store_true')\n"
+        "args = p.parse_args()\naccelerator = Accelerator(cpu=args.cpu)\n"
+    )
+    assert extract_source(src, "train.py").fields["device"].value == ["cuda", "cpu"]
+    forced = src.replace("Accelerator(cpu=args.cpu)", "Accelerator(cpu=True)")
+    assert extract_source(forced, "train.py").fields["device"].value == ["cpu"]
+
+
+def test_a_helper_is_filed_under_the_process_it_computes_not_its_names() -> None:
+    """A diffusion loss module (no model class of its own) is diffusion by its noise
+    schedule; a helper whose only hint is a name stays without a family."""
+    loss = (
+        "import torch\n"
+        "def loss_fn(model, x0, betas):\n"
+        "    alphas_cumprod = torch.cumprod(1 - betas, 0)\n"
+        "    t = torch.randint(0, len(betas), (x0.shape[0],))\n"
+        "    noise = torch.randn_like(x0)\n"
+        "    a = alphas_cumprod[t].sqrt()\n"
+        "    xt = a * x0 + (1 - alphas_cumprod[t]).sqrt() * noise\n"
+        "    return ((model(xt, t) - noise) ** 2).mean()\n"
+    )
+    card = extract_source(loss, "losses_util.py")
+    assert card.role == "util"
+    assert card.fields["arch_family"].value == ["diffusion"]
+    named = "import torch\ndef make_discriminator_grid(x):\n    return torch.cat(x)\n"
+    assert "arch_family" not in extract_source(named, "gan_utils.py").fields
