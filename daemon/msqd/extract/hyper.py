@@ -221,6 +221,13 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         out["optimizer"] = Field(canon, v.line, v.how, v.detail or "optimizer")
         if not hf:
             implicit = _default_lr(None, canon), v.line, canon
+    elif hf and (trainer := _hf_trainer(ix)) is not None:
+        # transformers' Trainer builds AdamW when neither ``optim`` nor ``optimizers``
+        # says otherwise, at TrainingArguments' default rate of 5e-5.
+        out["optimizer"] = Field(
+            "AdamW", trainer.node.lineno, "framework-default", "Trainer default"
+        )
+        implicit = 5e-5, hf[0].node.lineno, "TrainingArguments"
     for cs in hf:
         lr = number(resolve_at(r, cs, kwarg(cs.node, "learning_rate")))
         if lr is not None and "learning_rate" not in out:
@@ -233,13 +240,36 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         v = number(v) or first_kwarg(ix, r, ("learning_rate", "lr"))
         if v is not None:
             out["learning_rate"] = to_field(v)
-    if "learning_rate" not in out and implicit[0] is not None:
+    if (
+        "learning_rate" not in out
+        and implicit[0] is not None
+        and not _searched(ix, "learning_rate")
+    ):
         rate, line, canon = implicit
         out["learning_rate"] = Field(rate, line, "framework-default", f"{canon} default")
     sched = _scheduler(ix, r)
     if sched is not None:
         out["scheduler"] = sched
     return out
+
+
+def _hf_trainer(ix: Index) -> CallSite | None:
+    """transformers' ``Trainer(...)`` (or a subclass call) given no ``optimizers=``."""
+    for cs in ix.calls_named("Trainer", "Seq2SeqTrainer"):
+        if cs.name.startswith("transformers") and kwarg(cs.node, "optimizers") is None:
+            return cs
+    return None
+
+
+def _searched(ix: Index, name: str) -> bool:
+    """A hyper-parameter search samples ``name`` (``trial.suggest_float("learning_rate", ...)``):
+    no single value runs."""
+    for cs in ix.calls:
+        if cs.last.startswith("suggest_") and cs.node.args:
+            a = cs.node.args[0]
+            if isinstance(a, ast.Constant) and a.value == name:
+                return True
+    return False
 
 
 def _scheduler(ix: Index, r: Resolver) -> Field | None:
@@ -337,6 +367,11 @@ def batch_field(ix: Index, r: Resolver) -> Field | None:
         main = next((f for f, t in found if t), found[0][0])
         return with_alternatives(main, [f for f, _ in found if f is not main])
     v = number(named_value(ix, r, BATCH_NAMES), int) or first_kwarg(ix, r, ("batch_size",), int)
+    if v is None and _hf_trainer(ix) is not None:
+        for cs in ix.calls_named("TrainingArguments", "Seq2SeqTrainingArguments"):
+            if not _searched(ix, "per_device_train_batch_size"):
+                # per_device_train_batch_size defaults to 8.
+                return Field(8, cs.node.lineno, "framework-default", "TrainingArguments default")
     return to_field(v) if v is not None else None
 
 
@@ -410,7 +445,17 @@ def epochs_field(ix: Index, r: Resolver) -> Field | None:
     v = number(named_value(ix, r, EPOCH_NAMES), int)
     if v is not None:
         return to_field(v)
-    return _while_epochs(ix, r) or _module_epoch(ix, r)
+    return _while_epochs(ix, r) or _module_epoch(ix, r) or _hf_default_epochs(ix)
+
+
+def _hf_default_epochs(ix: Index) -> Field | None:
+    """TrainingArguments' ``num_train_epochs`` defaults to 3 (unless ``max_steps`` counts)."""
+    if _hf_trainer(ix) is None:
+        return None
+    for cs in ix.calls_named("TrainingArguments", "Seq2SeqTrainingArguments"):
+        if kwarg(cs.node, "max_steps") is None and not _searched(ix, "num_train_epochs"):
+            return Field(3, cs.node.lineno, "framework-default", "TrainingArguments default")
+    return None
 
 
 _SKLEARN_EPOCHS = {"MLPClassifier", "MLPRegressor"}

@@ -65,6 +65,7 @@ _TRAIN_LAST = {
     "LightningCLI",
     "cross_val_score",
     "cross_validate",
+    "hyperparameter_search",  # transformers' Trainer: trains once per trial
 }
 # Libraries whose module-level ``train(...)`` trains: xgb.train(params, dtrain).
 _TRAIN_MODULES = ("xgboost", "lightgbm", "catboost", "xgb.", "lgb.")

@@ -294,7 +294,8 @@ DEMO["hf-text-classifier/train_sst2.py"] = {
     "dataset": ("SST-2", 'raw = load_dataset("glue", "sst2")', "literal"),
     "batch_size": (32, "per_device_train_batch_size=32,", "literal"),
     "learning_rate": (2e-5, "learning_rate=2e-5,", "literal"),
-    # No optimizer: the Trainer's default AdamW is a library default, never invented.
+    # The Trainer's own AdamW, reported as an implicit framework default.
+    "optimizer": ("AdamW", "trainer = Trainer(", "framework-default"),
     "weight_decay": (0.01, "weight_decay=0.01,", "literal"),
     "scheduler": ("linear warmup", 'lr_scheduler_type="linear",', "literal"),
     "epochs": (3, "num_train_epochs=3,", "literal"),

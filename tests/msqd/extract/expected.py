@@ -450,6 +450,7 @@ EXPECTED["hf-nlp/bert_imdb.py"] = {
     "dataset": ("IMDB", 'dataset = load_dataset("imdb")', "literal"),
     "batch_size": (16, "per_device_train_batch_size=16,", "literal"),
     "learning_rate": (2e-5, "learning_rate=2e-5,", "literal"),
+    "optimizer": ("AdamW", "trainer = Trainer(", "framework-default"),
     "weight_decay": (0.01, "weight_decay=0.01,", "literal"),
     "scheduler": ("linear warmup", 'lr_scheduler_type="linear",', "literal"),
     "epochs": (3, "num_train_epochs=3,", "literal"),

@@ -375,3 +375,27 @@ def test_a_helper_is_filed_under_the_process_it_computes_not_its_names() -> None
     assert card.fields["arch_family"].value == ["diffusion"]
     named = "import torch\ndef make_discriminator_grid(x):\n    return torch.cat(x)\n"
     assert "arch_family" not in extract_source(named, "gan_utils.py").fields
+
+
+def test_transformers_trainer_defaults_are_implicit_values() -> None:
+    """Trainer builds AdamW at 5e-5 for 3 epochs of batch 8 unless told otherwise;
+    a value the script sets, or one a search samples, is not replaced."""
+    src = (
+        "from transformers import Trainer, TrainingArguments\n"
+        "args = TrainingArguments('out', weight_decay=0.01)\n"
+        "trainer = Trainer(model=model, args=args, train_dataset=ds)\n"
+        "trainer.train()\n"
+    )
+    f = extract_source(src, "finetune.py").fields
+    assert (f["optimizer"].value, f["optimizer"].how) == ("AdamW", "framework-default")
+    assert (f["learning_rate"].value, f["epochs"].value, f["batch_size"].value) == (5e-5, 3, 8)
+    own = src.replace("weight_decay=0.01", "learning_rate=2e-5, num_train_epochs=5")
+    f = extract_source(own, "finetune.py").fields
+    assert (f["learning_rate"].value, f["epochs"].value) == (2e-5, 5)
+    searched = src + (
+        "def hp(trial):\n    return {'learning_rate': trial.suggest_float('learning_rate', 1e-6, 1e-4)}\n"
+        "trainer.hyperparameter_search(hp_space=hp, n_trials=5)\n"
+    )
+    assert "learning_rate" not in extract_source(searched, "finetune.py").fields
+    custom = src.replace("train_dataset=ds)", "train_dataset=ds, optimizers=(opt, None))")
+    assert "optimizer" not in extract_source(custom, "finetune.py").fields
