@@ -47,6 +47,9 @@ _FOLDER_LOADERS = {
 }
 _HUB_LOADERS = {"load_dataset", "load", "builder"}
 _HUB_ID = re.compile(r"^[A-Za-z][\w-]*(/[\w.-]+)?(:[\w.]+)?$")
+# Shell commands that fetch data (a notebook's ``!wget``, ``!curl -O``, ``!kaggle``).
+_DOWNLOAD_CMD = re.compile(r"^\s*(wget|curl|gdown|aria2c|kaggle)\b")
+_URL = re.compile(r"https?://[^\s'\"]+")
 _FIT_CALLS = {"fit", "fit_generator", "train_on_batch", "train_step", "step"}
 _SPLIT = re.compile(r"[/\\:]")
 _TARGETISH = re.compile(r"target|label|(^|\W)y(_\w+)?($|\W)|class", re.I)
@@ -222,8 +225,11 @@ def dataset_field(
         found.append((canon.split(" (")[0], f))
     if not found:
         for s, line in ix.strings:
-            if s.startswith(("http://", "https://")):
-                hit2 = _from_string(s)
+            urls = [s] if s.startswith(("http://", "https://")) else []
+            if not urls and _DOWNLOAD_CMD.match(s):
+                urls = _URL.findall(s)  # "wget -q https://.../aclImdb_v1.tar.gz"
+            for url in urls:
+                hit2 = _from_string(url)
                 if hit2 and hit2 not in PRETRAINING_NAMES:
                     found.append((hit2, Field(hit2, line, "literal", "download URL")))
     if not found:

@@ -81,11 +81,18 @@ def decode(data: bytes) -> tuple[str, list[str]]:
 
 
 def neutralise_magics(lines: list[str]) -> list[str]:
-    """Replace IPython magics and shell escapes by ``pass`` keeping line numbers."""
+    """Replace IPython magics by ``pass`` and shell escapes by nbconvert's
+    ``get_ipython().system(...)``, keeping line numbers."""
     out: list[str] = []
     for line in lines:
         m = _MAGIC.match(line)
-        if m or _HELP_SUFFIX.match(line):
+        if m and m.group(2) == "!" and not line.rstrip().endswith("\\"):
+            # A shell escape reads as nbconvert exports it, so a notebook and its
+            # script give the same facts (``!wget URL`` names the data it fetches).
+            body = line.rstrip("\r\n")
+            cmd, end = body[m.end() :], line[len(body) :]
+            out.append(f"{m.group(1)}get_ipython().system({cmd!r}){end}")
+        elif m or _HELP_SUFFIX.match(line):
             indent = m.group(1) if m else ""
             out.append(indent + "pass")
         else:

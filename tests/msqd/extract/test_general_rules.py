@@ -399,3 +399,28 @@ def test_transformers_trainer_defaults_are_implicit_values() -> None:
     assert "learning_rate" not in extract_source(searched, "finetune.py").fields
     custom = src.replace("train_dataset=ds)", "train_dataset=ds, optimizers=(opt, None))")
     assert "optimizer" not in extract_source(custom, "finetune.py").fields
+
+
+def test_a_notebook_shell_download_names_its_dataset_like_the_export_does() -> None:
+    """``!wget URL`` in a cell and nbconvert's ``get_ipython().system('wget URL')``
+    in the exported script are one fact."""
+    import json
+
+    cells = [
+        "!wget -q https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+        "import torch\nopt = torch.optim.Adam(params)\nloss.backward(); opt.step()",
+    ]
+    nb = {
+        "cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": []} for c in cells],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    card = extract_source(json.dumps(nb), "sentiment.ipynb", language="ipynb")
+    script = (
+        "get_ipython().system('wget -q https://ai.stanford.edu/~amaas/data/sentiment/"
+        "aclImdb_v1.tar.gz')\n" + cells[1] + "\n"
+    )
+    assert card.fields["dataset"].value == "IMDB"
+    assert card.fields["dataset"].cell == 1
+    assert extract_source(script, "sentiment.py").fields["dataset"].value == "IMDB"
