@@ -304,7 +304,11 @@ def named_value(ix: Index, r: Resolver, names: tuple[str, ...]) -> Val | None:
             if v is not None:
                 return v
     for n in names:
-        # args.batch_size = 12 after parse_args(): an override the script runs with.
+        # args.batch_size = 12 after parse_args() (or tyro.cli(Args)): an override the
+        # script runs with, over the dataclass field's placeholder.
+        ov = _override(ix, r, n)
+        if ov is not None:
+            return ov
         for key in (n, f"self.{n}", f"args.{n}", f"opt.{n}", f"config.{n}", f"cfg.{n}"):
             for b in ix.bindings.get(key, ()):
                 if b.value is None:
@@ -331,7 +335,7 @@ def _override(ix: Index, r: Resolver, n: str) -> Val | None:
     """The value a module-level ``args.n = ...`` assignment gives a parsed option."""
     for key in (f"args.{n}", f"opt.{n}", f"config.{n}", f"cfg.{n}"):
         for b in ix.bindings.get(key, ()):
-            if b.value is not None and b.scope[1] is None:
+            if b.value is not None and b.scope == MODULE:
                 v = r.resolve(b.value, b.scope)
                 if v is not None:
                     return v

@@ -309,6 +309,21 @@ def test_option_overridden_after_parsing_is_what_runs() -> None:
         "loss.backward(); opt.step()\n"
     )
     assert extract_source(src, "ppo.py").fields["batch_size"].value == 128
+    # The same with a dataclass read by tyro.cli: the field's placeholder 0 is not what runs.
+    dc = (
+        "import dataclasses, tyro, torch\n"
+        "@dataclasses.dataclass\n"
+        "class Args:\n"
+        "    num_envs: int = 4\n    num_steps: int = 128\n    num_minibatches: int = 4\n"
+        "    batch_size: int = 0\n    minibatch_size: int = 0\n"
+        "if __name__ == '__main__':\n"
+        "    args = tyro.cli(Args)\n"
+        "    args.batch_size = int(args.num_envs * args.num_steps)\n"
+        "    args.minibatch_size = int(args.batch_size // args.num_minibatches)\n"
+        "    opt = torch.optim.Adam(params, lr=2.5e-4)\n"
+        "    loss.backward(); opt.step()\n"
+    )
+    assert extract_source(dc, "ppo.py").fields["batch_size"].value == 128
 
 
 def test_override_under_an_environment_check_is_not_what_a_plain_run_uses() -> None:
