@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import DaemonNotRunning, DaemonStarting
 from .paths import Paths
+from .private import open_private_append, private_dir
 
 # Not typing.TYPE_CHECKING, as in msq.client: importing typing costs ~4 ms.
 TYPE_CHECKING = False
@@ -60,8 +61,9 @@ def daemon_command(home: Path | None) -> list[str]:
 
 def spawn(paths: Paths) -> subprocess.Popen[bytes]:
     """Start msqd detached from this terminal; its output goes to the log folder."""
-    paths.log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(paths.log_dir / "msqd.out", "ab")  # noqa: SIM115 - handed to the child
+    private_dir(paths.log_dir)
+    # The daemon's output may name the user's files: owner-only, whatever the umask.
+    log = open_private_append(paths.log_dir / "msqd.out")
     try:
         return subprocess.Popen(
             daemon_command(paths.home),

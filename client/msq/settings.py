@@ -83,6 +83,12 @@ KEYS: dict[str, Key] = {
         Key("ignore", _str_list, [], "Extra gitignore-style globs never indexed."),
         Key("socket", _str, "", "Unix socket path (default: under the runtime dir)."),
         Key("tcp", _str, "", "Also listen on this loopback address, e.g. 127.0.0.1:50551."),
+        Key(
+            "follow_symlinks",
+            _bool,
+            False,
+            "Follow symlinks that point outside every root (else they are listed as skipped).",
+        ),
         Key("max_file_bytes", _pos_int, 2_000_000, "Files larger than this are skipped."),
         Key("embedding.model", _str, "all-MiniLM-L6-v2", "Embedding model name or local path."),
         Key("embedding.batch_size", _pos_int, 32, "Texts embedded per batch."),
@@ -172,21 +178,27 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def write(path: Path, flat: dict[str, Any]) -> None:
-    """Atomically write validated ``flat`` settings to ``path``."""
+def write(path: Path, flat: dict[str, Any], own_folder: bool = False) -> None:
+    """Atomically write validated ``flat`` settings to ``path`` (mode 0600).
+
+    The folder is made 0700 when this creates it, or when ``own_folder`` says it is
+    msq's own (the platform's config folder); a ``--home DIR`` keeps its mode.
+    """
     import tomli_w
 
+    from .private import private_dir, write_private
+
     text = tomli_w.dumps(_nest(validate(flat)))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    if own_folder or not path.parent.exists():
+        private_dir(path.parent)
+    # Born 0600: the file names every root the user indexes.
+    write_private(path, text)
 
 
-def set_key(path: Path, name: str, raw: Any) -> Any:
+def set_key(path: Path, name: str, raw: Any, own_folder: bool = False) -> Any:
     """Set one key in the file (validated) and return the parsed value."""
     current = read(path)
     parsed = validate({name: raw})[name]
     current[name] = parsed
-    write(path, current)
+    write(path, current, own_folder=own_folder)
     return parsed

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
 import click
+
+from msq.private import make_private
 
 from . import __version__
 
@@ -16,6 +20,8 @@ def _setup_logging(level: str, logfile: str | None) -> None:
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if logfile:
         handlers.append(RotatingFileHandler(logfile, maxBytes=5_000_000, backupCount=2))
+        # Log lines name the user's files: 0600 even if the file predates the umask.
+        make_private(Path(logfile))
     logging.basicConfig(
         level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -52,6 +58,10 @@ def main(ctx: click.Context, home: str | None, socket_path: str | None, log_leve
     ctx.obj["home"] = home
     if ctx.invoked_subcommand is not None:
         return
+    # Before any file is created: everything msqd writes (database, WAL, index, logs,
+    # lock) is born owner-only whatever the user's umask; files that predate this or
+    # that a library creates with its own mode are chmod-ed as well.
+    os.umask(0o077)
     from .config import Config
     from .errors import MsqError
     from .serve.server import Server

@@ -194,3 +194,45 @@ def test_reflection_lists_services(hash_daemon) -> None:
         assert "grpc.health.v1.Health" in services
     finally:
         ch.close()
+
+
+def test_cards_of_an_older_extractor_are_extracted_again_on_start(
+    short_home: Path, tmp_path: Path
+) -> None:
+    """An upgraded msqd must not keep serving what an older extractor said about a file
+    that has not changed since: the start-up reconcile re-reads it."""
+    import sqlite3
+
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "ddpm_cifar.py").write_text(SCRIPT)
+    env = {"MSQ_EMBEDDING_MODEL": "hash"}
+    d = start_daemon(short_home, env=env)
+    try:
+        msq(short_home, "--no-autostart", "add", str(proj))
+        with d.client() as c:
+            wait_indexed(c)
+    finally:
+        assert d.stop() == 0
+    db_file = next(short_home.rglob("msq.sqlite3"))
+    with sqlite3.connect(db_file) as db:
+        (current,) = db.execute("SELECT extractor FROM cards").fetchone()
+        assert current > 0
+        # What an older extractor left behind: another version, a wrong learning rate.
+        row = db.execute("SELECT id, card_json FROM cards").fetchone()
+        card = json.loads(row[1])
+        card["fields"]["learning_rate"]["value"] = 0.5
+        db.execute(
+            "UPDATE cards SET extractor = ?, card_json = ? WHERE id = ?",
+            (current - 1, json.dumps(card), row[0]),
+        )
+    d2 = start_daemon(short_home, env=env)
+    try:
+        with d2.client() as c:
+            wait_indexed(c)
+            got = c.get("proj/ddpm_cifar")
+        assert got.fields["learning_rate"].value == 2e-4
+    finally:
+        assert d2.stop() == 0
+    with sqlite3.connect(db_file) as db:
+        assert db.execute("SELECT extractor FROM cards").fetchone() == (current,)

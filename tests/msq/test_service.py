@@ -102,6 +102,7 @@ def test_render_unit_substitutes_everything(fake_msqd: str) -> None:
         "StandardOutput=journal",
         "StandardError=journal",
         "Nice=10",
+        "UMask=0077",
         "WantedBy=default.target",
     ):
         assert line in text.splitlines()
@@ -154,6 +155,9 @@ def test_systemd_analyze_verify_catches_a_broken_unit(tmp_path: Path, fake_msqd:
     assert "Nicety" in _verify(unit, tmp_path).stderr
     unit.write_text(svc.render_unit(spec).replace(fake_msqd, fake_msqd + "-missing"))
     assert _verify(unit, tmp_path).returncode != 0
+    # A malformed umask is caught too, so UMask=0077 is really checked above.
+    unit.write_text(svc.render_unit(spec).replace("UMask=0077", "UMask=0999"))
+    assert "Failed to parse mode value" in _verify(unit, tmp_path).stderr
 
 
 def test_rendered_plist_loads_with_expected_keys(tmp_path: Path) -> None:
@@ -167,6 +171,8 @@ def test_rendered_plist_loads_with_expected_keys(tmp_path: Path) -> None:
     assert data["KeepAlive"] == {"SuccessfulExit": False}
     assert data["ProcessType"] == "Background"
     assert data["LowPriorityIO"] is True
+    # launchd's umask is an integer: 63 == 0o077, owner-only files.
+    assert data["Umask"] == 0o077 and type(data["Umask"]) is int
     assert data["StandardOutPath"] == data["StandardErrorPath"] == log
     assert "@" not in repr(data)
 

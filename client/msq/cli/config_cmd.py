@@ -47,9 +47,10 @@ def config_set(ctx: click.Context, key: str, value: str) -> None:
     from .. import settings
     from ..paths import paths_for
 
-    path = paths_for(obj(ctx).home).config_file
+    paths = paths_for(obj(ctx).home)
     try:
-        parsed = settings.set_key(path, key, value)
+        # The platform's msq config folder is msq's own (0700); a --home DIR keeps its mode.
+        parsed = settings.set_key(paths.config_file, key, value, own_folder=paths.home is None)
     except settings.SettingsError as e:
         raise UsageError(str(e)) from None
     click.echo(f"{key} = {parsed!r} (restart msqd to apply: msq daemon stop)")
@@ -61,16 +62,20 @@ def config_edit(ctx: click.Context) -> None:
     """Open the config file in $EDITOR and validate it afterwards."""
     from .. import settings
     from ..paths import paths_for
+    from ..private import make_private, private_dir, write_private
 
-    path = paths_for(obj(ctx).home).config_file
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths = paths_for(obj(ctx).home)
+    path = paths.config_file
+    if paths.home is None or not path.parent.exists():
+        private_dir(path.parent)
     if not path.exists():
-        path.write_text("# msq settings; see `msq config show` for every key\n", encoding="utf-8")
+        write_private(path, "# msq settings; see `msq config show` for every key\n")
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     try:
         subprocess.call([*shlex.split(editor), str(path)])
     except FileNotFoundError:
         raise click.ClickException(f"editor {editor!r} not found; set $EDITOR") from None
+    make_private(path)  # an editor may have saved a new file under the user's umask
     try:
         settings.read(path)
     except settings.SettingsError as e:

@@ -50,7 +50,7 @@ class App:
         self.embedder: Embedder | None = None
         self.vindex: VectorIndex | None = None
         self.index_state = "loading"
-        self.problems: list[str] = []
+        self._problems: list[str] = []
         self.indexer = Indexer(
             self.store,
             extract_file,
@@ -65,7 +65,10 @@ class App:
             extra_ignore=config.get("ignore"),
             on_overflow=self._reconcile_soon,
             on_rules_changed=self._reconcile_soon,
+            follow_symlinks=config.get("follow_symlinks"),
         )
+        # Symlinks and unreadable folders become skipped / permission-denied cards.
+        self.indexer.classify = self.watcher.links.classify
         self.reconciler = Reconciler(self.store, self.indexer, self.watcher)
         self.search = SearchEngine(self.store, lambda: self.vindex, lambda: self.embedder)
         self.narrator = self._make_narrator()
@@ -116,7 +119,7 @@ class App:
             embedder = create(name)
         except (EmbedderError, OSError, ValueError) as e:
             self.index_state = "error"
-            self.problems.append(f"embedding model {name!r} failed to load: {e}")
+            self._problems.append(f"embedding model {name!r} failed to load: {e}")
             log.error("embedding model failed: %s", e)
             return
         self.vindex = self._load_index(embedder)
@@ -174,8 +177,8 @@ class App:
         except OSError as e:
             # The index is a cache: the next start repairs it from the database.
             msg = f"cannot save the vector index: {e}"
-            if msg not in self.problems:
-                self.problems.append(msg)
+            if msg not in self._problems:
+                self._problems.append(msg)
 
     def stop(self) -> None:
         """Stop jobs, watches and worker, save the vector index, close the store."""
@@ -250,6 +253,10 @@ class App:
             message = rw.message if rw else ""
             if rw and state == "watching" and not message:
                 message = f"{len(rw.dirs)} folders watched"
+            denied = self.store.count_message_under(str(r), "permission denied") if errors else 0
+            if denied:
+                # Named here so `msq status` says why files are missing, not only how many.
+                message += f"; {denied} permission denied (msq ls --errors)"
             out.append(RootInfo(str(r), state, message, files, errors))
         return out
 
@@ -269,15 +276,44 @@ class App:
             return
         nested = self.watcher.nested_in(root)
         items = [(str(f), str(root)) for _sub, files in rw.rules.walk(d, nested) for f in files]
+        # The folder itself too: a "permission denied" card it had is dropped now
+        # that it can be read.
+        if self.store.has_path(str(d)):
+            items.append((str(d), str(root)))
         self.indexer.enqueue_many(items)
 
     def _on_dir_gone(self, d: str) -> None:
         try:
-            self.indexer.drop(list(self.store.file_states(d)))
+            self.indexer.drop([d, *self.store.file_states(d)])
         except StorageError as e:
             # The next reconcile removes them; until then they are stale, not lost.
             log.error("cannot drop cards under %s: %s", d, e)
 
     @property
+    def problems(self) -> list[str]:
+        """What ``msq status`` lists as problems (a fresh list on every call)."""
+        out = list(self._problems)
+        exposed = self.config.exposed()
+        if exposed:
+            out.append(privacy_problem(self.config, exposed))
+        return out
+
+    @property
     def version(self) -> str:
         return __version__
+
+
+def privacy_problem(config: Config, exposed: list[Path]) -> str:
+    """One sentence naming msq's folders and files that other users can open."""
+    base = config.paths.home
+
+    def short(p: Path) -> str:
+        rel = p.relative_to(base).as_posix() if base and base in p.parents else str(p)
+        return rel + ("/" if p.is_dir() else "")
+
+    names = ", ".join(short(p) for p in exposed[:3]) + (", ..." if len(exposed) > 3 else "")
+    where = f" under {base}" if base else ""
+    return (
+        f"{len(exposed)} msq paths{where} can be read by other users ({names}); "
+        "restart msqd to make them owner-only, or run chmod go= on them"
+    )

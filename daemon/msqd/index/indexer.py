@@ -24,6 +24,8 @@ import numpy as np
 
 from ..card import ModelCard
 from ..errors import StorageError
+from ..extract import EXTRACTOR_VERSION
+from ..extract.ids import model_id_for, project_for
 from ..store.db import Store
 from ..store.vindex import VectorIndex
 from .cardtext import embedding_text, lexical_text
@@ -50,6 +52,9 @@ class Progress:
 
 class Indexer:
     """Queue + worker: extract, embed, store, index."""
+
+    # Stored with each card; a reconcile re-extracts cards another version wrote.
+    extractor_version: int = EXTRACTOR_VERSION
 
     def __init__(
         self,
@@ -85,6 +90,10 @@ class Indexer:
         self.last_error = ""
         self.paused_since: float | None = None
         self.on_change: Callable[[], None] | None = None
+        # path -> None (extract it) or (status, message): "drop" for no card, else a
+        # card that records why nothing was read (a symlink not followed, a folder
+        # that may not be listed). Set by the app from the watcher's link policy.
+        self.classify: Callable[[str], tuple[str, str] | None] | None = None
 
     # ------------------------------------------------------------ control
 
@@ -258,6 +267,13 @@ class Indexer:
         cards: list[tuple[ModelCard, str, float]] = []
         for path, root in batch:
             self.progress.current = path
+            verdict = self.classify(path) if self.classify is not None else None
+            if verdict is not None:
+                if verdict[0] == "drop":
+                    gone.append(path)
+                else:
+                    cards.append(placeholder(path, root, *verdict))
+                continue
             try:
                 st = os.stat(path)
             except OSError as e:
@@ -342,6 +358,7 @@ class Indexer:
                 lexical_text=lexical_text(card),
                 vector=vec,
                 model=model,
+                extractor=self.extractor_version,
             )
             if res.old_label is not None:
                 self.vindex.remove([res.old_label])
@@ -355,6 +372,27 @@ class Indexer:
         self.progress.failed += failed
         self._recent.extend([now] * n)
         self.dirty_since = self.dirty_since or now
+
+
+def placeholder(path: str, root: str, status: str, message: str) -> tuple[ModelCard, str, float]:
+    """A card for a path that was not read, with why; size and times of what it names."""
+    try:
+        st = os.stat(path)  # what reconcile compares against: the target's
+    except OSError:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            st = None
+    card = ModelCard(
+        model_id=model_id_for(path, root or None),
+        path=path,
+        project=project_for(path, root or None),
+        status=status,  # type: ignore[arg-type]
+        message=message,
+        size=st.st_size if st else 0,
+        modified=st.st_mtime if st else 0.0,
+    )
+    return card, root, card.modified
 
 
 def is_indexable(path: Path) -> bool:

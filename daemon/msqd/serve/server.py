@@ -3,7 +3,8 @@
 Signal handlers only set flags. The daemon runs in the foreground (services
 supervise it; it never forks), holds an exclusive lock on its home so two
 daemons cannot share one, serves on a unix socket with mode 0600 in a 0700
-folder, and reports health (grpc.health.v1) and reflection.
+folder (every other file it writes is 0600 too: msq.private), and reports
+health (grpc.health.v1) and reflection.
 """
 
 from __future__ import annotations
@@ -84,7 +85,11 @@ class Server:
     def _acquire_lock(self) -> None:
         path = self.config.paths.lock_file
         path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        # Born 0600 (and chmod-ed if an older daemon left it looser).
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, 0o600)
+        fh = os.fdopen(fd, "a+")  # held for the daemon's lifetime
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -109,6 +114,7 @@ class Server:
     def startup(self) -> None:
         self.config.load()
         self._acquire_lock()
+        self._log_tightened()
         from ..app.root import App  # heavy imports after the cheap checks
 
         sock = self.config.socket_path
@@ -156,6 +162,16 @@ class Server:
         sdnotify.notify(f"READY=1\nSTATUS=serving on {sock}\nMAINPID={os.getpid()}")
         log.info("msqd %s serving on %s (pid %d)", app.version, sock, os.getpid())
         self.ready.set()
+
+    def _log_tightened(self) -> None:
+        """Say once that an older, looser install was made owner-only."""
+        paths = self.config.tightened
+        if not paths:
+            return
+        home = self.config.paths.home
+        under = str(home) if home else os.path.commonpath([str(p) for p in paths])
+        log.warning("tightened %d paths under %s to owner-only", len(paths), under)
+        self.config.tightened = []
 
     def main_loop(self) -> None:
         last_status = ""

@@ -10,6 +10,7 @@ repaired by comparing label sets instead of being rebuilt.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from msq.private import make_private
 
 from ..card import ModelCard
 from ..errors import StorageError
@@ -65,6 +68,7 @@ class Store(StoreReads, LLMDescriptions):
         """Connect, enable WAL and apply migrations."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_private()
             db = sqlite3.connect(self.path, check_same_thread=False, timeout=30.0)
             db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode is durable across process crashes (only power loss can
@@ -77,7 +81,23 @@ class Store(StoreReads, LLMDescriptions):
             db.execute(f"PRAGMA busy_timeout={int(self.write_busy_timeout * 1000)}")
         except sqlite3.Error as e:
             raise StorageError(f"cannot open the database {self.path}: {e}") from e
+        except OSError as e:
+            raise StorageError(f"cannot create the database {self.path}: {e}") from e
         self._db = db
+        # SQLite gives -wal and -shm the database file's mode; chmod them anyway in case
+        # an older version left them looser.
+        for suffix in ("-wal", "-shm"):
+            make_private(self.path.with_name(self.path.name + suffix))
+
+    def _make_private(self) -> None:
+        """Create the database file 0600 before SQLite does (it would use 0644)."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        except OSError:
+            pass  # another user's file: SQLite reports what it cannot do
+        finally:
+            os.close(fd)
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's read connection (WAL: readers never wait for the writer)."""
@@ -175,6 +195,7 @@ class Store(StoreReads, LLMDescriptions):
         vector: np.ndarray | None,
         model: str,
         first_seen: float | None = None,
+        extractor: int = 0,
     ) -> Upserted:
         """Insert or replace the card at ``card.path`` with its text and vector.
 
@@ -229,12 +250,13 @@ class Store(StoreReads, LLMDescriptions):
                 embed_text,
                 label,
                 now,
+                extractor,
             )
             if old:
                 db.execute(
                     "UPDATE cards SET model_id=?, path=?, root=?, size=?, mtime=?, sha256=?, "
                     "status=?, first_seen=?, modified=?, card_json=?, embed_text=?, vec_label=?, "
-                    "updated=? WHERE id=?",
+                    "updated=?, extractor=? WHERE id=?",
                     (*values, old[0]),
                 )
                 row_id = old[0]
@@ -242,8 +264,8 @@ class Store(StoreReads, LLMDescriptions):
             else:
                 cur = db.execute(
                     "INSERT INTO cards(model_id, path, root, size, mtime, sha256, status, "
-                    "first_seen, modified, card_json, embed_text, vec_label, updated) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "first_seen, modified, card_json, embed_text, vec_label, updated, extractor) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     values,
                 )
                 row_id = int(cur.lastrowid or 0)
@@ -299,6 +321,20 @@ class Store(StoreReads, LLMDescriptions):
                 (older_than,),
             )
             return cur.rowcount
+
+    def count_message_under(self, root: str, prefix: str) -> int:
+        """How many cards under ``root`` have a message starting with ``prefix``."""
+        under = root.rstrip("/") + "/"
+        row = (
+            self._reader()
+            .execute(
+                "SELECT COUNT(*) FROM cards WHERE substr(path, 1, ?) = ? "
+                "AND status != 'ok' AND substr(json_extract(card_json, '$.message'), 1, ?) = ?",
+                (len(under), under, len(prefix), prefix),
+            )
+            .fetchone()
+        )
+        return int(row[0] or 0)
 
     def set_mtime(self, path: str, mtime: float) -> None:
         """Record a new mtime for unchanged content (a touch, or a copy with -p)."""

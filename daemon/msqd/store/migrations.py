@@ -93,3 +93,9 @@ def m002_llm_descriptions(db: sqlite3.Connection) -> None:
         );
         """
     )
+
+
+@migration
+def m003_extractor_version(db: sqlite3.Connection) -> None:
+    # Which extractor wrote each card: cards of an older one are re-extracted on start.
+    db.execute("ALTER TABLE cards ADD COLUMN extractor INTEGER NOT NULL DEFAULT 0")

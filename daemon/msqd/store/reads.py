@@ -26,6 +26,7 @@ class FileState:
     sha256: str
     status: str
     root: str = ""
+    extractor: int = 0  # EXTRACTOR_VERSION of the extractor that wrote the card
 
 
 class StoreReads:
@@ -47,7 +48,7 @@ class StoreReads:
 
     def file_states(self, under: str | None = None) -> dict[str, FileState]:
         """Known files (all, or those whose path starts with ``under``)."""
-        sql = "SELECT path, size, mtime, sha256, status, root FROM cards"
+        sql = "SELECT path, size, mtime, sha256, status, root, extractor FROM cards"
         args: tuple[str, ...] = ()
         if under:
             prefix = under.rstrip("/") + "/"

@@ -28,6 +28,8 @@ from pathlib import Path
 import hnswlib
 import numpy as np
 
+from msq.private import write_private
+
 from .vectors import VectorTable
 
 log = logging.getLogger(__name__)
@@ -259,10 +261,13 @@ class VectorIndex:
                 "labels": sorted(self._labels),
                 "deleted": self._deleted,
             }
+        # hnswlib creates the file with the process umask: owner-only before it is
+        # renamed into place (the vectors encode the user's scripts).
+        os.chmod(tmp, 0o600)
         os.replace(tmp, path)
         side = _sidecar(path)
         stmp = side.with_name(side.name + ".tmp")
-        stmp.write_text(json.dumps(meta))
+        write_private(stmp, json.dumps(meta))
         os.replace(stmp, side)
 
     @classmethod

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pathspec
 
+from .links import LinkPolicy, readable_dir
+
 # Folder names that never hold the user's training code.
 IGNORED_DIRS = frozenset(
     {
@@ -61,8 +63,12 @@ INDEXED_SUFFIXES = (".py", ".ipynb")
 class IgnoreRules:
     """The ignore rules of one root."""
 
-    def __init__(self, root: Path, extra: list[str] | None = None) -> None:
+    def __init__(
+        self, root: Path, extra: list[str] | None = None, links: LinkPolicy | None = None
+    ) -> None:
         self.root = root
+        # Alone (tests, one root) only this root counts as "inside" for symlinks.
+        self.links = links or LinkPolicy(lambda: (root,))
         lines: list[str] = list(extra or [])
         for name in (".msqignore", ".gitignore"):
             with contextlib.suppress(OSError):
@@ -79,8 +85,11 @@ class IgnoreRules:
         """True when no file below ``path`` is indexed."""
         if path.name in IGNORED_DIRS or path.name.endswith(".egg-info"):
             return True
-        if (path / "pyvenv.cfg").exists():  # a virtualenv under any name
-            return True
+        try:
+            if (path / "pyvenv.cfg").exists():  # a virtualenv under any name
+                return True
+        except OSError:
+            pass  # a folder we may not enter: not ignored, reported as permission denied
         rel = self._rel(path)
         if rel is None:
             return True
@@ -101,10 +110,15 @@ class IgnoreRules:
     def walk(
         self, top: Path | None = None, prune: Collection[Path] = ()
     ) -> Iterator[tuple[Path, list[Path]]]:
-        """(directory, indexable files) for every non-ignored directory under ``top``.
+        """(directory, paths to index) for every non-ignored directory under ``top``.
 
         Folders in ``prune`` (nested roots, which walk themselves) are not entered.
-        Symlinked folders are not followed (no loops); unreadable folders are skipped.
+        Symlinks follow :class:`~msqd.watch.links.LinkPolicy`: one into a root is
+        passed over (its target is met under its real path), one out of every root
+        is followed only with ``follow_symlinks``; each folder is entered once (by
+        device and inode), so a loop ends. Besides files, the paths to index include
+        the folders this user may not list and the symlinks not followed: the
+        indexer turns them into ``permission denied`` / ``skipped`` cards.
         """
         stack = [top or self.root]
         seen: set[tuple[int, int]] = set()
@@ -123,11 +137,30 @@ class IgnoreRules:
             for e in entries:
                 p = Path(e.path)
                 try:
-                    if e.is_dir(follow_symlinks=False):
-                        if p not in prune and not self.dir_ignored(p):
+                    if e.is_symlink():
+                        self._link(p, prune, stack, files)
+                    elif e.is_dir(follow_symlinks=False):
+                        if p in prune or self.dir_ignored(p):
+                            continue
+                        if readable_dir(p):
                             stack.append(p)
-                    elif e.is_file(follow_symlinks=True) and not self.file_ignored(p):
+                        else:
+                            files.append(p)  # reported: permission denied
+                    elif e.is_file(follow_symlinks=False) and not self.file_ignored(p):
                         files.append(p)
                 except OSError:
                     continue
             yield d, files
+
+    def _link(self, p: Path, prune: Collection[Path], stack: list[Path], files: list[Path]) -> None:
+        kind = self.links.kind(p)
+        if kind in ("inside", "broken"):
+            return
+        is_dir = kind != "loop" and p.is_dir()
+        ignored = self.dir_ignored(p) if is_dir or kind == "loop" else self.file_ignored(p)
+        if ignored or p in prune:
+            return
+        if kind == "follow" and is_dir:
+            stack.append(p)
+        else:
+            files.append(p)  # a followed file, or a link reported as skipped

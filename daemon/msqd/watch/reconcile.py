@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,17 @@ class Reconciler:
         self, f: Path, known: FileState | None, root: str, force: bool, res: ReconcileResult
     ) -> bool:
         if force or known is None or known.root != root:
+            return True
+        if known.extractor != self.indexer.extractor_version:
+            return True  # written by another extractor: its facts may be stale
+        if f.is_symlink():
+            # Followed or not depends on the config and the roots, which may have
+            # changed since: the indexer decides again (a followed file's embedding
+            # is cached by content, so this costs a read, not a model call).
+            return True
+        if known.status == "error" and not known.sha256 and os.access(f, os.R_OK):
+            # Nothing could be read last time (permission denied) and now it can: a
+            # chmod leaves size and mtime as they were.
             return True
         try:
             st = f.stat()

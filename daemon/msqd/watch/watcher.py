@@ -12,6 +12,11 @@ the target) arrives as a move whose destination is the file and is treated as a
 modify of it. A move reports both paths; the indexer keeps the content's
 embedding and first-seen time.
 
+Symlinks follow the one policy in ``links.py`` (the walk and the indexer ask it
+too): only links out of every root, and only with ``follow_symlinks``, are entered.
+A folder whose mode changes so that it can be read (an attribute event) is watched
+and scanned then; one that cannot is reported as permission denied.
+
 When the system's watch limit is reached (ENOSPC/EMFILE), the root falls back
 to periodic scanning and its status says which sysctl raises the limit. When
 the kernel's event queue overflows, ``on_overflow`` asks for a rescan.
@@ -38,6 +43,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from .debounce import Debouncer
 from .ignore import IgnoreRules
+from .links import LinkPolicy, readable_dir
 from .observer import make_observer
 
 log = logging.getLogger(__name__)
@@ -77,6 +83,7 @@ class Watcher(FileSystemEventHandler):
         on_overflow: Callable[[], None] | None = None,
         on_rules_changed: Callable[[Path], None] | None = None,
         observer: BaseObserver | None = None,
+        follow_symlinks: bool = False,
     ) -> None:
         self.on_new_dir = on_new_dir
         self.on_dir_gone = on_dir_gone
@@ -84,6 +91,8 @@ class Watcher(FileSystemEventHandler):
         self.on_rules_changed = on_rules_changed
         self.extra_ignore = extra_ignore or []
         self.roots: dict[Path, RootWatch] = {}
+        # One symlink policy for every root: "inside" means inside any of them.
+        self.links = LinkPolicy(lambda: list(self.roots), follow=follow_symlinks)
         self._watches: dict[Path, ObservedWatch] = {}
         self._lock = threading.RLock()
         self.observer = observer or make_observer(self._overflowed)
@@ -126,7 +135,7 @@ class Watcher(FileSystemEventHandler):
         """Watch ``root`` (again: its rules are re-read and its folders rescanned)."""
         with self._lock:
             old = self.roots.get(root)
-            rw = RootWatch(root, IgnoreRules(root, self.extra_ignore))
+            rw = RootWatch(root, IgnoreRules(root, self.extra_ignore, self.links))
             if old is not None and old.state == "polling":
                 rw.state, rw.message = old.state, old.message
             self.roots[root] = rw
@@ -168,7 +177,10 @@ class Watcher(FileSystemEventHandler):
         if d in self._watches:
             return True
         try:
-            self._watches[d] = self.observer.schedule(self, str(d), recursive=False)
+            # A folder reached through a followed symlink is watched through it.
+            self._watches[d] = self.observer.schedule(
+                self, str(d), recursive=False, follow_symlink=d.is_symlink()
+            )
             return True
         except OSError as e:
             if e.errno in (errno.ENOSPC, errno.EMFILE, errno.ENFILE):
@@ -201,8 +213,35 @@ class Watcher(FileSystemEventHandler):
         if path.parent == rw.root and path.name in RULE_FILES:
             self._rules_changed(rw)
             return
-        if not rw.rules.file_ignored(path):
+        if path.is_symlink():
+            self._handle_link(rw, path)
+        elif not rw.rules.file_ignored(path):
             self.debouncer.touch(str(path))
+
+    def _handle_link(self, rw: RootWatch, path: Path) -> None:
+        # inotify reports a new symlink as a file whatever it points to.
+        kind = self.links.kind(path)
+        if kind == "follow" and path.is_dir():
+            self._dir_created(path)
+            return
+        ignored = rw.rules.dir_ignored(path) if path.is_dir() else rw.rules.file_ignored(path)
+        if kind == "loop" or not ignored:
+            # The indexer decides: a skipped card, the target's own card, or nothing.
+            self.debouncer.touch(str(path))
+
+    def _dir_attrib(self, d: Path) -> None:
+        # A folder's mode changed: one that may now be listed is watched and scanned
+        # (it held a "permission denied" card); one that may not is reported.
+        rw = self.root_for(d)
+        if rw is None or d == rw.root or rw.rules.dir_ignored(d):
+            return
+        if d.parent not in self._watches and d.parent != rw.root:
+            return  # inside a folder we do not watch (ignored, or itself unreadable)
+        if readable_dir(d):
+            if d not in self._watches:
+                self._dir_created(d)
+        else:
+            self.debouncer.touch(str(d))
 
     def _rules_changed(self, rw: RootWatch) -> None:
         # A changed .msqignore/.gitignore: re-read it, re-watch, and let the owner
@@ -230,6 +269,8 @@ class Watcher(FileSystemEventHandler):
                 self._dir_created(Path(str(event.dest_path)))
             return
         if event.is_directory:
+            if event.event_type == "attrib" and src is not None:
+                self._dir_attrib(src)
             return
         if src is not None:
             self._handle_path(src)
@@ -241,6 +282,11 @@ class Watcher(FileSystemEventHandler):
         with self._lock:
             rw = self.root_for(d)
             if rw is None or d in self._watches or rw.rules.dir_ignored(d):
+                return
+            if not readable_dir(d) or (d.is_symlink() and self.links.kind(d) != "follow"):
+                # Not entered: the indexer records why (permission denied, or a
+                # symlink into a root or out of every root), or drops the path.
+                self.debouncer.touch(str(d))
                 return
             # Watch the new tree first, then scan it: files created right after the
             # mkdir, before the watch existed, are found by the scan.
