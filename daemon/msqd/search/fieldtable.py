@@ -31,6 +31,7 @@ import numpy as np
 from ..store.db import Store
 from ..store.vindex import RWLock
 from .fieldmasks import FieldMasks
+from .names import NameIndex, card_keys
 from .values import CARD_ATTRS, FIELDS
 
 # Every field a filter or constraint can name (canonical names).
@@ -43,6 +44,10 @@ PLAIN: frozenset[str] = frozenset(
     {"model_id", "path", "project", "description", "created", "modified", "size"}
 )
 GROUPED: tuple[str, ...] = tuple(c for c in COLUMNS if c not in PLAIN)
+# Not a filter field: a card's model class names, for the name index only.
+_CLASSES = "_classes"
+_FOLLOWED = "_followed"  # classes used from a sibling file
+_IDENTS = "_idents"  # names the code defines (card.identifiers)
 
 
 def _key(value: Any) -> Any:
@@ -76,6 +81,8 @@ class FieldTable(FieldMasks):
         # Leaf masks and presence by field, until the next refresh: the same constraints
         # ("dataset = CIFAR-10") come back query after query. Read-only arrays.
         self._masks: dict[Any, np.ndarray] = {}
+        # File, folder, project and class names by key (names.py), slot by slot.
+        self.names = NameIndex()
 
     def __len__(self) -> int:
         return int(self.alive.sum())
@@ -115,6 +122,7 @@ class FieldTable(FieldMasks):
                     slot = self._slot.pop(rid)
                     alive[slot] = False
                     self._by_label.pop(self.labels[slot], None)
+                    self.names.drop(slot)
                 with _gc_paused():
                     alive[self._put_rows(parsed, meta)] = True
                 self.alive = alive[: len(self.rowids)]
@@ -135,7 +143,7 @@ class FieldTable(FieldMasks):
         if not parsed:
             return []
         slots = []
-        for rid, _vals in parsed:
+        for rid, vals in parsed:
             updated, label = meta[rid]
             slot = self._slot.get(rid)
             if slot is None:
@@ -152,6 +160,16 @@ class FieldTable(FieldMasks):
                 self._by_label[label] = slot
             self._updated[slot] = updated
             slots.append(slot)
+            self.names.put(
+                slot,
+                card_keys(
+                    vals["path"] or "",
+                    vals["project"] or "",
+                    vals[_CLASSES],
+                    vals[_FOLLOWED],
+                    vals.get(_IDENTS) or (),
+                ),
+            )
         n = len(self.rowids)
         at = np.array(slots, dtype=np.int64)
         self._label_arr = _fit(self._label_arr, n, -1)
@@ -208,6 +226,7 @@ class FieldTable(FieldMasks):
         self._slot = {rid: i for i, rid in enumerate(self.rowids)}
         self._by_label = {lb: i for i, lb in enumerate(self.labels) if lb is not None}
         self.alive = np.ones(len(keep), dtype=bool)
+        self.names.renumber([int(i) for i in keep])
 
     # ------------------------------------------------------------ lookups
 
@@ -222,6 +241,10 @@ class FieldTable(FieldMasks):
         if col is not None:
             return col[slot]
         return self._values[field][self._codes[field][slot]]
+
+    def distinct(self, field: str) -> list[Any]:
+        """The distinct values of a grouped field seen so far (read only)."""
+        return self._values[field]
 
     def getter(self, slot: int) -> Any:
         return lambda name: self.value(slot, name)
@@ -265,6 +288,10 @@ def _values(doc: dict[str, Any]) -> dict[str, Any]:
     the table only needs values; tests check both paths agree.
     """
     out = {a: doc.get(a) for a in CARD_ATTRS}
+    comps = doc.get("components", [])
+    out[_CLASSES] = [c.get("name", "") for c in comps if not c.get("file")]
+    out[_FOLLOWED] = [c.get("name", "") for c in comps if c.get("file")]
+    out[_IDENTS] = doc.get("identifiers", [])
     for name, f in doc.get("fields", {}).items():
         out[name] = f.get("value")
     return out

@@ -67,12 +67,22 @@ class LexicalStage:
         # word -> (cards holding it, index size when counted)
         self._counts: dict[str, tuple[int, int]] = {}
 
-    def find(self, text: str, allowed: np.ndarray, pool: int) -> Found:
-        """The allowed cards holding the question's words, best bm25 first."""
+    def find(
+        self, text: str, allowed: np.ndarray, pool: int, alternatives: list[list[str]] = ()
+    ) -> Found:
+        """The allowed cards holding the question's words, best bm25 first.
+
+        ``alternatives`` are other spellings of the whole question (abbreviations:
+        "ppo" for "proximal policy optimization"): a card holding every word of
+        one of them holds the question too.
+        """
         words = [w for w in content_words(text) if self._rare(w)]
+        alts = [[w for w in content_words(" ".join(a)) if self._rare(w)] for a in alternatives]
+        alts = [a for a in alts if a and a != words]
         if not words:
             return Found([], set())
-        match, every = _join(words, False), _join(words, True)
+        match = _join(list(dict.fromkeys(words + [w for a in alts for w in a])), False)
+        every = " OR ".join(f"({_join(ws, True)})" for ws in [words, *alts])
         # Cards holding every word are the strongest lexical evidence and cheap to
         # find (an intersection). The OR query scores every card holding any word,
         # so it runs only when they cannot fill the pool.

@@ -166,9 +166,9 @@ def _hard_constraints(text: str) -> list[Constraint]:
     return sorted(found, key=lambda c: c.span)
 
 
-def _soft_constraints(masked: str) -> list[Constraint]:
+def _soft_constraints(masked: str, extra: dict[str, terms.Term] | None) -> list[Constraint]:
     out = []
-    for m in terms.find_terms(masked):
+    for m in terms.find_terms(masked, extra):
         source = m.text if not m.corrected_to else f"{m.text} (typo for {m.corrected_to})"
         span = (m.start, m.end)
         out.append(Constraint(m.term.field, m.term.op, m.term.value, source, False, span))
@@ -334,13 +334,16 @@ def _side(
     return SideReading(label or summarize(own), text, cons, summarize(cons, label))
 
 
-def read_query(text: str) -> QueryReading:
-    """Read a question into free text, implied constraints and comparison sides."""
+def read_query(text: str, extra: dict[str, terms.Term] | None = None) -> QueryReading:
+    """Read a question into free text, implied constraints and comparison sides.
+
+    ``extra``: vocabulary known from the index's cards (``terms.data_terms``).
+    """
     hard = _hard_constraints(text)
     masked = list(text)
     for c in hard:
         masked[c.span[0] : c.span[1]] = " " * (c.span[1] - c.span[0])
-    soft = _soft_constraints("".join(masked))
+    soft = _soft_constraints("".join(masked), extra)
     fixes = {c.span[0]: c.source.split("(typo for ")[1][:-1] for c in soft if "(typo " in c.source}
     ctx = _Ctx(text, "".join(masked), sorted(hard + soft, key=lambda c: c.span), fixes)
 

@@ -33,18 +33,25 @@ from ..errors import InvalidRequest
 from ..index.embed import Embedder
 from ..store.db import Store
 from ..store.vindex import VectorIndex
+from .candidates import axis_fields, dense_into, fill_distances, groups_of, newest
+from .cover import CoverStage, alternatives, question_words
 from .fieldtable import FieldTable
 from .filterlang import Expr, FilterSyntaxError, parse_filter
 from .lexical import LexicalStage
 from .query import read_query
 from .reading import Constraint, QueryReading
-from .score import Evidence, Group, Judged, judge
+from .score import CLOSE_COVER, ROLE_ASKED, Evidence, Judged, judge, role_weight
+from .terms import Term, data_terms
 
 MAX_QUERY_CHARS = 2000
 # Candidates taken from each retrieval list: enough to fill a page after
 # reranking, few enough to keep hnswlib's ef (>= k) and FTS5's sort cheap.
 POOL_MIN = 40
 QUERY_CACHE = 512
+# Rows offered as "closest matches" when nothing passes the relevance floor.
+CLOSEST = 3
+# Cards whose names hold this share of the question join the candidates as a list.
+NAME_LIST = 0.5
 # Lexical queries in flight at once (each worker thread has its own SQLite reader).
 LEXICAL_WORKERS = 4
 
@@ -82,6 +89,7 @@ class SearchOutcome:
     notice: str
     dense: bool
     server_ms: float = 0.0
+    closest: bool = False  # no row passed the floor; the rows are the closest matches
 
 
 @dataclass
@@ -89,6 +97,7 @@ class _Ranked:
     hits: list[Hit]
     hidden: int
     matched: int
+    closest: bool = False
 
 
 class SearchEngine:
@@ -103,6 +112,8 @@ class SearchEngine:
         self.store = store
         self.table = FieldTable(store)
         self.lexical = LexicalStage(store, self.table)
+        self.cover = CoverStage(store, self.table)
+        self._data_terms: tuple[int, dict[str, Term]] = (-1, {})
         self._index = index
         self._embedder = embedder
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -157,10 +168,11 @@ class SearchEngine:
                 f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}"
             )
         hard_filter = self._parse_filter(filter_text)
-        reading = read_query(query)
-        dense_ok = self._embedder() is not None and self._index() is not None
         self.table.refresh()
+        dense_ok = self._embedder() is not None and self._index() is not None
         with self.table.rw.read():
+            # Under the read lock: typo correction and the data vocabulary read the table.
+            reading = read_query(self.cover.correct(query)[0], self._vocabulary())
             return self._search(
                 query, reading, hard_filter, limit, show_all, explain, per_side, dense_ok, t0
             )
@@ -178,13 +190,22 @@ class SearchEngine:
         t0: float,
     ) -> SearchOutcome:
         sides: list[SideHits] = []
+        closest = False
         if reading.is_comparison and reading.sides:
             if dense_ok:
                 self._embed_queries([side.text for side in reading.sides])
             hidden = 0
+            axis = axis_fields([side.constraints for side in reading.sides])
             for side in reading.sides:
                 r = self._rank(
-                    side.text, side.constraints, hard_filter, per_side, show_all, explain, True
+                    side.text,
+                    side.constraints,
+                    hard_filter,
+                    per_side,
+                    show_all,
+                    explain,
+                    True,
+                    axis,
                 )
                 hidden += r.hidden
                 sides.append(
@@ -198,23 +219,33 @@ class SearchEngine:
             r = self._rank(
                 reading.text, reading.constraints, hard_filter, limit, show_all, explain, False
             )
-            hits, hidden = r.hits, r.hidden
+            hits, hidden, closest = r.hits, r.hidden, r.closest
         return SearchOutcome(
             hits=hits,
             reading=reading,
             sides=sides,
             hidden=hidden,
-            notice=_notice(reading.summary or query, hits, sides, hidden),
+            notice=_notice(reading.summary or query, hits, sides, hidden, closest),
             dense=dense_ok,
             server_ms=(time.perf_counter() - t0) * 1000,
+            closest=closest,
         )
+
+    def _vocabulary(self) -> dict[str, Term]:
+        """Dataset names the cards hold beyond the built-in table (per table generation)."""
+        gen, terms = self._data_terms
+        now = self.table._generation
+        if gen != now:
+            terms = data_terms(self.table.distinct("dataset"))
+            self._data_terms = (now, terms)
+        return terms
 
     def rank_side(self, label: str, text: str, filter_text: str, limit: int) -> SideHits:
         """One side of an explicit comparison: its reading and best matches."""
         hard_filter = self._parse_filter(filter_text)
-        reading = read_query(text)
         self.table.refresh()
         with self.table.rw.read():
+            reading = read_query(self.cover.correct(text)[0], self._vocabulary())
             r = self._rank(
                 reading.text, reading.constraints, hard_filter, limit, False, False, True
             )
@@ -240,6 +271,7 @@ class SearchEngine:
         show_all: bool,
         explain: bool,
         strict: bool,
+        axis: frozenset[str] = frozenset(),
     ) -> _Ranked:
         t = self.table
         allowed = t.alive.copy()
@@ -250,7 +282,7 @@ class SearchEngine:
             if c.hard:
                 allowed &= t.mask(c.to_expr())
                 exact.append(c.source)
-        groups = _groups(t, constraints)
+        groups = groups_of(t, constraints)
         if strict:
             # A comparison side asks for exactly these values: a card that states
             # another dataset or architecture belongs to no side it contradicts.
@@ -262,20 +294,29 @@ class SearchEngine:
         filtered = int(allowed.sum()) < len(t)
         pool = max(POOL_MIN, limit * 4)
         cands: dict[int, Evidence] = {}
-        # FTS5 and the model both release the GIL while they work: the lexical
-        # query runs on a worker while this thread embeds the question.
-        lexical_soon = self._workers.submit(
-            self.lexical.find, text, allowed, pool * (2 if filtered else 1)
+        words = question_words(text)
+        library_asked = (
+            bool(ROLE_ASKED & set(words))
+            or "role" in " ".join(exact)
+            or any(c.field == "role" for c in constraints)
         )
+        # FTS5 and the model both release the GIL while they work: the lexical
+        # query and the cover's rare-word lookups run on workers while this thread
+        # embeds the question.
+        lexical_soon = self._workers.submit(
+            self.lexical.find, text, allowed, pool * (2 if filtered else 1), alternatives(words)
+        )
+        cover_soon = self._workers.submit(self.cover.measure, text)
         qvec = self._embed_query(text) if self._index() is not None else None
-        self._dense(qvec, allowed if filtered else None, pool, cands)
+        dense_into(self._index(), t, qvec, allowed if filtered else None, pool, cands)
+        cover = cover_soon.result()
         lexical = lexical_soon.result()
         self.lexical.merge(lexical, cands, self.table.rowids)
         n_full = int(full.sum())
         if not cands or (groups and n_full <= pool):
             # Constraint-only questions ("models with more than 100 epochs"), and
             # small full matches that text retrieval may have missed.
-            for slot in _newest(t, full if groups else allowed, pool):
+            for slot in newest(t, full if groups else allowed, pool):
                 cands.setdefault(int(slot), Evidence())
         elif groups and sum(1 for s in cands if full[s]) < limit:
             # Many cards match every implied constraint but few were retrieved: at
@@ -283,12 +324,17 @@ class SearchEngine:
             # too common to rank by, and CIFAR-10 cards sit nearer). The nearest of
             # the cards that match join the candidates.
             if qvec is not None:
-                self._dense(qvec, full, pool, cands, keep=True)
+                dense_into(self._index(), t, qvec, full, pool, cands, keep=True)
             else:
-                for slot in _newest(t, full, pool):
+                for slot in newest(t, full, pool):
                     cands.setdefault(int(slot), Evidence())
+        # Cards whose own names hold much of the question, wherever retrieval put them.
+        for rank, slot in enumerate(cover.best_names(allowed, pool, NAME_LIST)):
+            cands.setdefault(slot, Evidence()).name_rank = rank
+        for slot, ev in cands.items():
+            ev.name_cover, ev.cover = cover.of(slot)
         if qvec is not None:
-            self._fill_distances(qvec, cands)
+            fill_distances(self._index(), t, qvec, cands)
         judged = [
             judge(
                 s,
@@ -298,50 +344,26 @@ class SearchEngine:
                 exact=exact,
                 explain=explain,
                 strict=strict,
+                role_prior=role_weight(
+                    t.value(s, "role") or "", t.value(s, "language") or "", library_asked
+                ),
+                axis=axis,
             )
             for s, ev in cands.items()
         ]
-        judged.sort(key=lambda j: (-j.score, j.distance if j.distance >= 0 else 9.0, j.slot))
+        # A framework's own source goes after every other row unless it was asked for.
+        last = set() if library_asked else {s for s in cands if t.value(s, "role") == "library"}
+        judged.sort(
+            key=lambda j: (j.slot in last, -j.score, j.distance if j.distance >= 0 else 9.0, j.slot)
+        )
         shown = judged if show_all else [j for j in judged if j.relevant]
+        closest = False
+        if not shown and not show_all and not strict:
+            # Nothing passes, but some rows hold much of the question: offer the best few.
+            shown = [j for j in judged if j.cover >= CLOSE_COVER][:CLOSEST]
+            closest = bool(shown)
         hidden = 0 if show_all else len(judged) - len(shown)
-        return _Ranked(self._hits(shown[:limit]), hidden, n_full)
-
-    def _dense(
-        self,
-        qvec: np.ndarray | None,
-        allowed: np.ndarray | None,
-        pool: int,
-        cands: dict[int, Evidence],
-        keep: bool = False,
-    ) -> None:
-        """Nearest cards (within ``allowed``) into ``cands``; ``keep`` leaves known ones be."""
-        vindex = self._index()
-        if qvec is None or vindex is None:
-            return
-        t = self.table
-        labels = None
-        if allowed is not None:
-            labels = t.label_array()[allowed]
-            labels = labels[labels >= 0]
-            if not len(labels):
-                return
-        for rank, (label, d) in enumerate(vindex.search(qvec, pool, allowed=labels)):
-            slot = t.slot_of_label(label)
-            if slot is None or (allowed is not None and not allowed[slot]):
-                continue
-            if not (keep and slot in cands):
-                cands[slot] = Evidence(dense_rank=rank, distance=d)
-
-    def _fill_distances(self, qvec: np.ndarray, cands: dict[int, Evidence]) -> None:
-        """Exact distances for candidates the dense list did not reach (for floor + explain)."""
-        vindex = self._index()
-        t = self.table
-        todo = {t.labels[s]: s for s, ev in cands.items() if ev.distance < 0}
-        todo.pop(None, None)
-        if vindex is None or not todo:
-            return
-        for label, d in vindex.distances(qvec, list(todo)).items():  # type: ignore[arg-type]
-            cands[todo[label]].distance = d
+        return _Ranked(self._hits(shown[:limit]), hidden, n_full, closest)
 
     def _hits(self, judged: list[Judged]) -> list[Hit]:
         t = self.table
@@ -354,32 +376,13 @@ class SearchEngine:
         return out
 
 
-def _groups(t: FieldTable, constraints: list[Constraint]) -> list[Group]:
-    by_field: dict[str, list[Constraint]] = {}
-    for c in constraints:
-        if not c.hard:
-            by_field.setdefault(c.field, []).append(c)
-    groups = []
-    for f, cs in by_field.items():
-        match = np.zeros(len(t.rowids), dtype=bool)
-        for c in cs:
-            match |= t.mask(c.to_expr())
-        groups.append(Group(f, cs, match, t.present(f)))
-    return groups
-
-
-def _newest(t: FieldTable, mask: np.ndarray, n: int) -> np.ndarray:
-    """Up to ``n`` slots of ``mask``, most recently modified first."""
-    slots = np.flatnonzero(mask)
-    if len(slots) <= n:
-        return slots
-    mod = np.nan_to_num(t.numbers("modified")[slots], nan=0.0)
-    return slots[np.argsort(-mod, kind="stable")[:n]]
-
-
-def _notice(what: str, hits: list[Hit], sides: list[SideHits], hidden: int) -> str:
+def _notice(
+    what: str, hits: list[Hit], sides: list[SideHits], hidden: int, closest: bool = False
+) -> str:
     """What the table cannot say by itself: nothing matched, or weak rows were hidden."""
     more = f"{hidden} weak match{'es' if hidden != 1 else ''} hidden; --all shows them"
+    if closest:
+        return f"nothing matches {what!r} fully; closest matches ({more})"
     if not hits and not any(s.hits for s in sides):
         return f"nothing in the index matches {what!r}" + (f" ({more})" if hidden else "")
     empty = [s.summary or s.label for s in sides if not s.hits]

@@ -2,8 +2,8 @@
 
 Score = fused retrieval rank + constraint evidence:
 
-- **Fusion.** Reciprocal rank fusion of the dense (hnswlib) and lexical (FTS5
-  bm25) lists: ``sum(RRF_K / (RRF_K + rank))`` over the lists a card is in, so a
+- **Fusion.** Reciprocal rank fusion of the dense (hnswlib), lexical (FTS5
+  bm25) and name (cover.py) lists: ``sum(RRF_K / (RRF_K + rank))`` over the lists a card is in, so a
   card ranked first in one list scores ~1.0, first in both ~2.0, and neither
   score's scale (cosine vs bm25) dominates.
 - **Soft constraints** (vocabulary words) are grouped by field; several on one
@@ -43,6 +43,20 @@ SOFT_MISMATCH = -0.5
 # the right card ~0.35-0.55, related ones ~0.5-0.65, unrelated 0.7-0.95.
 DENSE_FLOOR = 0.55
 LEXICAL_DENSE_FLOOR = 0.62
+# Name evidence (cover.py): a card whose own names hold the whole question gains
+# as much as a first rank in one more retrieval list.
+NAME_MATCH = 1.2
+# A card holding this idf share of the question (in names or rare words) is shown
+# whatever its dense distance; when nothing is shown, those holding CLOSE_COVER
+# are offered as the closest matches.
+STRONG_COVER = 0.6
+CLOSE_COVER = 0.45
+# What a file is: training entry points (and notebooks) first, then model
+# definitions, then the configs and helpers around them; a framework's own
+# source last unless the question asks for it (ROLE_ASKED).
+ROLE_PRIOR = {"train": 0.15, "model": 0.0, "config": -0.15, "data": -0.15, "util": -0.15}
+LIBRARY_PRIOR = -0.5  # and rank.py orders library rows after the rest
+ROLE_ASKED = frozenset({"library", "libraries", "source", "src", "package", "internals"})
 
 
 @dataclass
@@ -68,6 +82,9 @@ class Evidence:
     lex_rank: int | None = None
     bm25: float = 0.0
     lex_all: bool = False  # the card contains every content word of the question
+    name_rank: int | None = None  # rank among the cards whose names hold the question
+    name_cover: float = 0.0  # idf share of the question held in the card's names
+    cover: float = 0.0  # idf share held in names or rare words (cover.py)
 
 
 @dataclass
@@ -80,6 +97,7 @@ class Judged:
     matched: int = 0
     contradicted: int = 0
     why: list[str] = field(default_factory=list)
+    cover: float = 0.0
 
 
 def fused(ev: Evidence) -> float:
@@ -89,6 +107,9 @@ def fused(ev: Evidence) -> float:
         s += RRF_K / (RRF_K + ev.dense_rank + 1)
     if ev.lex_rank is not None:
         s += RRF_K / (RRF_K + ev.lex_rank + 1)
+    if ev.name_rank is not None:
+        # Weighed by how much of the question the names hold: the list ranks ties.
+        s += ev.name_cover * RRF_K / (RRF_K + ev.name_rank + 1)
     return s
 
 
@@ -101,9 +122,15 @@ def judge(
     exact: list[str],
     explain: bool,
     strict: bool = False,
+    role_prior: float = 0.0,
+    axis: frozenset[str] = frozenset(),
 ) -> Judged:
-    """Score one candidate; ``exact`` names the hard constraints it passed."""
-    score = fused(ev)
+    """Score one candidate; ``exact`` names the hard constraints it passed.
+
+    ``role_prior`` is the card's role weight (:func:`role_weight`); ``axis`` the
+    fields a comparison contrasts, which a side's row must state and match.
+    """
+    score = fused(ev) + NAME_MATCH * ev.name_cover + role_prior
     why: list[str] = []
     if explain:
         if ev.dense_rank is not None or ev.distance >= 0:
@@ -111,7 +138,15 @@ def judge(
             why.append(f"dense {where}cosine distance {ev.distance:.3f}")
         if ev.lex_rank is not None:
             why.append(f"lexical #{ev.lex_rank + 1} bm25 {ev.bm25:.2f}")
-        why.append(f"fused (RRF k={RRF_K:g}) {score:.3f}")
+        if ev.name_rank is not None:
+            why.append(f"names #{ev.name_rank + 1}")
+        why.append(f"fused (RRF k={RRF_K:g}) {fused(ev):.3f}")
+        if ev.name_cover:
+            why.append(f"+{NAME_MATCH * ev.name_cover:.2f} names hold the question")
+        if ev.cover:
+            why.append(f"holds {ev.cover:.0%} of the question (idf)")
+        if role_prior:
+            why.append(f"{role_prior:+g} role")
     matched = contradicted = 0
     for g in groups:
         if g.match[slot]:
@@ -127,15 +162,21 @@ def judge(
                 why.append(f"{SOFT_MISMATCH:g} {g.field} is {got!r}, not {g.source!r}")
     if explain:
         why += [f"passes {e}" for e in exact]
+    strong = ev.cover >= STRONG_COVER
     if strict and groups:
-        close = 0 <= ev.distance <= DENSE_FLOOR
-        relevant = not contradicted and (matched == len(groups) or (matched > 0 and close))
+        close = 0 <= ev.distance <= DENSE_FLOOR or strong
+        on_axis = all(g.match[slot] for g in groups if g.field in axis)
+        relevant = (
+            not contradicted and on_axis and (matched == len(groups) or (matched > 0 and close))
+        )
         reason = f"{matched} of {len(groups)} side constraints match"
     elif matched or contradicted:
-        relevant = matched > contradicted
+        relevant = matched > contradicted or (strong and matched >= contradicted)
         reason = f"{matched} of {len(groups)} constraints match, {contradicted} contradicted"
     elif exact:
         relevant, reason = True, "passes the exact conditions"
+    elif strong:
+        relevant, reason = True, f"holds {ev.cover:.0%} of the question"
     elif ev.lex_all:
         relevant, reason = True, "contains every word of the question"
     elif ev.distance >= 0:
@@ -147,4 +188,13 @@ def judge(
         relevant, reason = ev.lex_rank is not None, "lexical match only"
     if explain:
         why.append(("shown: " if relevant else "below the relevance floor: ") + reason)
-    return Judged(slot, score, relevant, ev.distance, ev.bm25, matched, contradicted, why)
+    return Judged(slot, score, relevant, ev.distance, ev.bm25, matched, contradicted, why, ev.cover)
+
+
+def role_weight(role: str, language: str, library_asked: bool) -> float:
+    """The rank prior of a card's role (notebooks without a role count as training)."""
+    if role == "library":
+        return 0.0 if library_asked else LIBRARY_PRIOR
+    if not role and language == "ipynb":
+        role = "train"
+    return ROLE_PRIOR.get(role, 0.0)

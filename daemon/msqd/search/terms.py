@@ -143,6 +143,12 @@ def _build_phrases() -> dict[str, Term]:
     for flag, words in _CONDITIONAL.items():
         add("conditional", "=", flag, words)
     add("mixed_precision", "=", True, _MIXED_PRECISION)
+    # A long form reads as its abbreviation's term: "deep q network" as dqn.
+    for short, longs in vocab.ABBREVIATIONS.items():
+        term = table.get(key(short))
+        if term is not None:
+            for phrase in longs:
+                table.setdefault(key(phrase), term)
     return table
 
 
@@ -219,8 +225,38 @@ def _pieces(text: str) -> list[list[re.Match[str]]]:
     return [s for s in segments if s]
 
 
-def find_terms(text: str) -> list[TermMatch]:
-    """All vocabulary terms in ``text``, left to right, non-overlapping."""
+def data_terms(datasets: list[object]) -> dict[str, Term]:
+    """Dataset names the index's cards hold that the built-in table lacks, as terms.
+
+    Only names that look like names: a digit or two capitals in a word
+    (Multi30k, FordA, MUTAG, IMDB-BINARY), so "names (18 languages)" or
+    "Landscape Pictures" never turn a common word into a constraint. A class
+    subset ("X (a, b)") is known by its base name too.
+    """
+    out: dict[str, Term] = {}
+    for value in datasets:
+        for v in value if isinstance(value, list) else [value]:
+            if not isinstance(v, str):
+                continue
+            base = v.split(" (")[0].strip()
+            k = key(base)
+            if k in PHRASES or k in out or len(k) < 3 or len(k) > _MAX_KEY:
+                continue
+            if any(_NAME_LIKE.search(w) for w in base.split()) and len(base.split()) <= MAX_NGRAM:
+                out[k] = Term("dataset", "=", base)
+    return out
+
+
+_NAME_LIKE = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]|[A-Z].*[A-Z]")
+
+
+def find_terms(text: str, extra: dict[str, Term] | None = None) -> list[TermMatch]:
+    """All vocabulary terms in ``text``, left to right, non-overlapping.
+
+    ``extra`` adds terms known from the data (:func:`data_terms`); the built-in
+    table wins where both know a phrase.
+    """
+    extra = extra or {}
     found: list[TermMatch] = []
     for seg in _pieces(text):
         i = 0
@@ -230,7 +266,7 @@ def find_terms(text: str) -> list[TermMatch]:
                 joined = "".join(m.group().lower() for m in seg[i : i + n])
                 if len(joined) > _MAX_KEY:
                     continue
-                term = PHRASES.get(joined)
+                term = PHRASES.get(joined) or extra.get(joined)
                 if term is not None:
                     start, end = seg[i].start(), seg[i + n - 1].end()
                     match = TermMatch(start, end, text[start:end], term)
@@ -238,10 +274,22 @@ def find_terms(text: str) -> list[TermMatch]:
                     break
             if match is None:
                 fixed = correct_typo(seg[i].group())
+                m = seg[i]
                 if fixed is not None:
-                    m = seg[i]
                     match = TermMatch(m.start(), m.end(), m.group(), PHRASES[fixed], fixed)
+                elif extra:
+                    near = _extra_typo(m.group().lower(), extra)
+                    if near is not None:
+                        match = TermMatch(m.start(), m.end(), m.group(), extra[near], near)
                 i += 1
             if match is not None:
                 found.append(match)
     return found
+
+
+def _extra_typo(word: str, extra: dict[str, Term]) -> str | None:
+    """The one data-vocabulary key a misspelt word (5+ letters) is one edit from."""
+    if len(word) < 5 or word in _NOT_TYPOS or word in extra or not word.isalnum():
+        return None
+    near = [k for k in extra if abs(len(k) - len(word)) <= 1 and _osa_distance(word, k) <= 1]
+    return near[0] if len(near) == 1 else None

@@ -64,4 +64,5 @@ def outcome_to_pb(out: SearchOutcome, progress: pb.IndexProgress) -> pb.SearchRe
         notice=out.notice,
         server_ms=out.server_ms,
         dense=out.dense,
+        closest=out.closest,
     )

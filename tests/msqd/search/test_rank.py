@@ -275,7 +275,7 @@ def test_words_held_by_too_many_cards_leave_the_lexical_stage(
 
 
 def test_field_table_arrays_follow_slots(engine: SearchEngine) -> None:
-    from msqd.search.rank import _newest
+    from msqd.search.candidates import newest as _newest
 
     t = engine.table
     t.refresh()
