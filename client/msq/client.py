@@ -296,8 +296,10 @@ class Client:
         no_llm: bool = False,
         filter: str = "",
         max_tokens: int = 0,
+        llm: bool = False,
     ) -> Iterator[Any]:
-        """Compare events in order: sides, table, differences, results, narrative, done."""
+        """Compare events in order: sides, table, differences, overview, results,
+        narrative, done. ``llm`` asks for the narrative even from the bundled model."""
         from .compare_types import event_from_pb
 
         for text in (query, *sides):
@@ -311,6 +313,7 @@ class Client:
             no_llm=no_llm,
             filter=filter,
             max_tokens=max_tokens,
+            llm=llm,
         )
         for ev in self._stream("Compare", req):
             yield event_from_pb(ev)

@@ -82,8 +82,193 @@ class DoneEvent:
     dropped: list[str]
 
 
+@dataclass
+class SideTrait:
+    """A value every model of a side shares, or a spread inside the side."""
+
+    field: str
+    label: str
+    text: str
+    model_ids: list[str]
+    value: str
+    kind: str
+
+
+@dataclass
+class SideFold:
+    """Near-identical models (versions of one script) shown as one entry."""
+
+    name: str
+    model_ids: list[str]
+
+
+@dataclass
+class SideSummary:
+    """One side: its models, what they share, how they spread."""
+
+    side: int
+    name: str
+    reading: str
+    model_ids: list[str]
+    shared: list[SideTrait]
+    spread: list[SideTrait]
+    folds: list[SideFold]
+    named_by: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        out["shared"] = [t.__dict__ for t in self.shared]
+        out["spread"] = [t.__dict__ for t in self.spread]
+        out["folds"] = [f.__dict__ for f in self.folds]
+        return out
+
+
+@dataclass
+class SideValues:
+    """What one side holds for one ranked difference: the facts the line rests on."""
+
+    side: int
+    name: str
+    text: str
+    model_ids: list[str]
+    missing: list[str]
+    values: list[Any]
+
+
+@dataclass
+class RankedDifference:
+    """A difference between sides; ``kind`` is separates, separates-where-known or overlaps."""
+
+    field: str
+    label: str
+    category: str
+    kind: str
+    text: str
+    sides: list[SideValues]
+    rank: int
+
+    def to_json(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        out["sides"] = [sv.__dict__ for sv in self.sides]
+        return out
+
+
+@dataclass
+class ArchView:
+    """The architecture of one model from its component graph."""
+
+    model_id: str
+    name: str
+    backbone: str
+    depth: str
+    width: str
+    attention: str
+    normalization: str
+    residual: str
+    conditioning: str
+    parameters: int
+    unsized: list[str]
+    unsized_layers: int
+    model_ids: list[str]
+    lines: list[str]
+
+
+@dataclass
+class OverviewEvent:
+    """The one-screen answer: side summaries, ranked differences, summary paragraph."""
+
+    sides: list[SideSummary]
+    ranked: list[RankedDifference]
+    default_count: int
+    summary: list[str]
+    architecture: bool
+    arch: list[ArchView]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sides": [s.to_json() for s in self.sides],
+            "ranked": [d.to_json() for d in self.ranked],
+            "default_count": self.default_count,
+            "summary": list(self.summary),
+            "architecture": self.architecture,
+            "arch": [a.__dict__ for a in self.arch],
+        }
+
+
+def _trait(t: Any) -> SideTrait:
+    return SideTrait(t.field, t.label, t.text, list(t.model_ids), t.value, t.kind)
+
+
+def _overview(o: Any) -> OverviewEvent:
+    return OverviewEvent(
+        [
+            SideSummary(
+                s.side,
+                s.name,
+                s.reading,
+                list(s.model_ids),
+                [_trait(t) for t in s.shared],
+                [_trait(t) for t in s.spread],
+                [SideFold(f.name, list(f.model_ids)) for f in s.folds],
+                list(s.named_by),
+            )
+            for s in o.sides
+        ],
+        [
+            RankedDifference(
+                d.field,
+                d.label,
+                d.category,
+                d.kind,
+                d.text,
+                [
+                    SideValues(
+                        sv.side,
+                        sv.name,
+                        sv.text,
+                        list(sv.model_ids),
+                        list(sv.missing),
+                        [value_from_pb(v) for v in sv.values],
+                    )
+                    for sv in d.sides
+                ],
+                d.rank,
+            )
+            for d in o.ranked
+        ],
+        o.default_count,
+        list(o.summary.sentences),
+        o.architecture,
+        [
+            ArchView(
+                a.model_id,
+                a.name,
+                a.backbone,
+                a.depth,
+                a.width,
+                a.attention,
+                a.normalization,
+                a.residual,
+                a.conditioning,
+                a.parameters,
+                list(a.unsized),
+                a.unsized_layers,
+                list(a.model_ids),
+                list(a.lines),
+            )
+            for a in o.arch
+        ],
+    )
+
+
 CompareEvent = (
-    SidesEvent | TableEvent | DifferencesEvent | NarrativeStatusEvent | TokenEvent | DoneEvent
+    SidesEvent
+    | TableEvent
+    | DifferencesEvent
+    | OverviewEvent
+    | NarrativeStatusEvent
+    | TokenEvent
+    | DoneEvent
 )
 
 
@@ -114,6 +299,8 @@ def event_from_pb(ev: Any) -> CompareEvent:
         return DifferencesEvent(
             [KeyDifference(d.category, d.text, list(d.model_ids)) for d in ev.differences.items]
         )
+    if kind == "overview":
+        return _overview(ev.overview)
     if kind == "narrative_status":
         s = ev.narrative_status
         return NarrativeStatusEvent(s.state, s.message, s.model)

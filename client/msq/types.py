@@ -121,6 +121,10 @@ class ComponentInfo:
     uses: list[str]
     file: str | None = None
     cell: int | None = None
+    # Used class -> how many this one builds (when > 1 and the count resolves), and
+    # the loop count as written ("config.n_layer").
+    repeats: dict[str, int] = factory(dict)
+    repeat_exprs: dict[str, str] = factory(dict)
 
     @classmethod
     def from_pb(cls, m: Any) -> ComponentInfo:
@@ -132,6 +136,8 @@ class ComponentInfo:
             list(m.uses),
             m.file or None,
             m.cell or None,
+            dict(m.repeats.items()),
+            dict(m.repeat_exprs.items()),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -146,7 +152,35 @@ class ComponentInfo:
             out["file"] = self.file
         if self.cell is not None:
             out["cell"] = self.cell
+        if self.repeats:
+            out["repeats"] = self.repeats
+        if self.repeat_exprs:
+            out["repeat_exprs"] = self.repeat_exprs
         return out
+
+
+@record
+class ParamInfo:
+    """A parameter-count estimate from the layers whose sizes resolve statically."""
+
+    total: int = 0
+    sized: int = 0
+    unsized: list[str] = factory(list)
+    channels: list[int] = factory(list)
+    unsized_layers: int = 0
+
+    @classmethod
+    def from_pb(cls, m: Any) -> ParamInfo:
+        return cls(int(m.total), m.sized, list(m.unsized), list(m.channels), m.unsized_layers)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "sized": self.sized,
+            "unsized": list(self.unsized),
+            "channels": list(self.channels),
+            "unsized_layers": self.unsized_layers,
+        }
 
 
 @record
@@ -169,6 +203,7 @@ class Card:
     llm_description: str = ""
     fields: dict[str, FieldInfo] = factory(dict)
     components: list[ComponentInfo] = factory(list)
+    param_estimate: ParamInfo | None = None
 
     def value(self, name: str) -> Any:
         f = self.fields.get(name)
@@ -193,10 +228,13 @@ class Card:
             llm_description=m.llm_description,
             fields={k: FieldInfo.from_pb(v) for k, v in sorted(m.fields.items())},
             components=[ComponentInfo.from_pb(c) for c in m.components],
+            param_estimate=(
+                ParamInfo.from_pb(m.param_estimate) if m.HasField("param_estimate") else None
+            ),
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "model_id": self.model_id,
             "path": self.path,
             "project": self.project,
@@ -214,6 +252,9 @@ class Card:
             "fields": {k: v.to_json() for k, v in self.fields.items()},
             "components": [c.to_json() for c in self.components],
         }
+        if self.param_estimate is not None:
+            out["param_estimate"] = self.param_estimate.to_json()
+        return out
 
 
 @record
@@ -311,6 +352,8 @@ class SearchResults:
     progress: Progress
     server_ms: float
     dense: bool
+    # No row passed the relevance floor: these are the closest matches (notice says so).
+    closest: bool = False
 
     @classmethod
     def from_pb(cls, query: str, m: Any) -> SearchResults:
@@ -326,6 +369,7 @@ class SearchResults:
             progress=Progress.from_pb(m.progress),
             server_ms=m.server_ms,
             dense=m.dense,
+            closest=getattr(m, "closest", False),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -343,4 +387,5 @@ class SearchResults:
             "completeness": self.progress.completeness,
             "server_ms": self.server_ms,
             "dense": self.dense,
+            "closest": self.closest,
         }

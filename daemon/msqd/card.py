@@ -116,6 +116,12 @@ class Component:
     # "class" (a subclass of a model base), "sequential" (``m = keras.Sequential([...])``)
     # or "functional" (a function that returns ``keras.Model(inputs, outputs)``).
     kind: str = "class"
+    # Used classes built more than once, by the loop that repeats them:
+    # ``ModuleList([Block(cfg) for _ in range(cfg.n_layer)])`` gives
+    # repeats {"Block": 12} (when the count resolves) and repeat_exprs
+    # {"Block": "cfg.n_layer"}.
+    repeats: dict[str, int] = field(default_factory=dict)
+    repeat_exprs: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -131,6 +137,10 @@ class Component:
             out["cell"] = self.cell
         if self.kind != "class":
             out["kind"] = self.kind
+        if self.repeats:
+            out["repeats"] = dict(self.repeats)
+        if self.repeat_exprs:
+            out["repeat_exprs"] = dict(self.repeat_exprs)
         return out
 
     @classmethod
@@ -144,6 +154,43 @@ class Component:
             file=data.get("file"),
             cell=data.get("cell"),
             kind=data.get("kind", "class"),
+            repeats=dict(data.get("repeats", {})),
+            repeat_exprs=dict(data.get("repeat_exprs", {})),
+        )
+
+
+@dataclass
+class ParamEstimate:
+    """A parameter count summed from the layers whose sizes resolve statically.
+
+    An estimate: layers whose arguments do not resolve (sizes passed in from a
+    caller, keras layers that infer their input) are listed in ``unsized`` and not
+    counted.
+    """
+
+    total: int
+    sized: int = 0  # layer instances counted
+    unsized: list[str] = field(default_factory=list)  # layer types that could not be sized
+    channels: list[int] = field(default_factory=list)  # output widths that resolved
+    unsized_layers: int = 0  # layer instances not sized (the counts in ``unsized``)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "sized": self.sized,
+            "unsized": list(self.unsized),
+            "channels": list(self.channels),
+            "unsized_layers": self.unsized_layers,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ParamEstimate:
+        return cls(
+            total=int(data.get("total", 0)),
+            sized=int(data.get("sized", 0)),
+            unsized=list(data.get("unsized", [])),
+            channels=[int(x) for x in data.get("channels", [])],
+            unsized_layers=int(data.get("unsized_layers", 0)),
         )
 
 
@@ -177,6 +224,11 @@ class ModelCard:
     llm_description: str = ""
     # One of ROLE_VALUES; "" for cards written before roles existed.
     role: str = ""
+    # Parameter-count estimate from statically sized layers; None when none resolve.
+    param_estimate: ParamEstimate | None = None
+    # Multi-word names the code defines and leans on (compute_gradient_penalty,
+    # lambda_gp, replay_buffer): searchable as names, never shown as facts.
+    identifiers: list[str] = field(default_factory=list)
 
     def value(self, name: str) -> FieldValue | None:
         """The value of field ``name``, or None when it was not found."""
@@ -184,7 +236,7 @@ class ModelCard:
         return None if f is None else f.value
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "model_id": self.model_id,
             "path": self.path,
             "project": self.project,
@@ -202,6 +254,11 @@ class ModelCard:
             "fields": {k: v.to_json() for k, v in self.fields.items()},
             "components": [c.to_json() for c in self.components],
         }
+        if self.param_estimate is not None:
+            out["param_estimate"] = self.param_estimate.to_json()
+        if self.identifiers:
+            out["identifiers"] = list(self.identifiers)
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ModelCard:
@@ -222,4 +279,10 @@ class ModelCard:
             role=data.get("role", ""),
             fields={k: Field.from_json(v) for k, v in data.get("fields", {}).items()},
             components=[Component.from_json(c) for c in data.get("components", [])],
+            param_estimate=(
+                ParamEstimate.from_json(data["param_estimate"])
+                if data.get("param_estimate")
+                else None
+            ),
+            identifiers=list(data.get("identifiers", [])),
         )

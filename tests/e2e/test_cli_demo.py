@@ -23,7 +23,11 @@ def test_demo_indexes_the_corpus_and_compares(short_home: Path) -> None:
     assert "indexed 18 scripts" in out.stderr
     assert re.search(r"side 1: .*CIFAR-10.* → \d+ matching model", out.stdout)
     assert re.search(r"side 2: .*MNIST.* → \d+ matching model", out.stdout)
-    assert "Key differences" in out.stdout
+    # The one-screen answer: what separates the sides, the summary, the differing fields.
+    assert "What separates the sides" in out.stdout
+    assert "\nSummary\n" in out.stdout
+    assert "Timesteps: CIFAR-10 models 500–1000; MNIST models 300–400." in out.stdout
+    assert len(out.stdout.strip("\n").splitlines()) <= 40, out.stdout
     assert not re.search(r"\x1b\[", out.stdout)
     # The demo stops its daemon: nothing answers on its socket any more.
     from msq import Client

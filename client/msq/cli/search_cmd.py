@@ -46,6 +46,17 @@ def _columns(wide: bool, columns: str | None) -> tuple[str, ...]:
 )
 @click.option("--no-llm", is_flag=True, help="Skip the narrative of a comparison.")
 @click.option("--no-compare", is_flag=True, help="Show ranked results even for 'A vs B' queries.")
+@click.option(
+    "--full", is_flag=True, help="Comparison: the whole table, every difference, ranked results."
+)
+@click.option(
+    "--all-differences",
+    is_flag=True,
+    help="Comparison: every difference, not only those that separate the sides.",
+)
+@click.option(
+    "--llm", is_flag=True, help="Comparison: ask for the LLM narrative even from the bundled model."
+)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -60,6 +71,9 @@ def search(
     per_side: int,
     no_llm: bool,
     no_compare: bool,
+    full: bool,
+    all_differences: bool,
+    llm: bool,
 ) -> None:
     """Rank your models for QUERY; 'A vs B' queries become a comparison.
 
@@ -85,6 +99,9 @@ def search(
                 no_llm=no_llm,
                 filter_=filter_,
                 cols=cols,
+                full=full,
+                all_differences=all_differences,
+                llm=llm,
             )
             return
     code = show_search(
@@ -106,6 +123,21 @@ def search(
 )
 @click.option("--wide", is_flag=True)
 @click.option("--columns", default=None, metavar="LIST")
+@click.option(
+    "--html", "html", default=None, metavar="FILE", help="Write the comparison as one HTML page."
+)
+@click.option("--open", "open_", is_flag=True, help="Open the --html page in the browser.")
+@click.option(
+    "--full", is_flag=True, help="Comparison: the whole table, every difference, ranked results."
+)
+@click.option(
+    "--all-differences",
+    is_flag=True,
+    help="Comparison: every difference, not only those that separate the sides.",
+)
+@click.option(
+    "--llm", is_flag=True, help="Comparison: ask for the LLM narrative even from the bundled model."
+)
 @click.pass_context
 def compare(
     ctx: click.Context,
@@ -118,20 +150,51 @@ def compare(
     filter_: str,
     wide: bool,
     columns: str | None,
+    html: str | None,
+    open_: bool,
+    full: bool,
+    all_differences: bool,
+    llm: bool,
 ) -> None:
     """Compare models side by side: a question, two or more SIDES, or --ids.
+
+    By default one screen: each side's summary, the differences that separate the
+    sides, a summary paragraph and the fields that differ. --full adds the whole
+    table, every key difference and each side's ranked results.
 
     \b
       msq compare "diffusion cifar vs mnist"
       msq compare "diffusion on CIFAR-10" "diffusion on MNIST"
       msq compare --ids proj/ddpm --ids other/ddpm --baseline proj/ddpm
+      msq compare "vae vs gan" --html page.html --open
     """
     from .compare_run import run_compare
 
     if not sides and not ids:
         raise UsageError("give a question, two or more sides, or --ids ID --ids ID")
+    if open_ and not html:
+        raise UsageError("--open opens the page: give --html FILE too")
     query = sides[0] if len(sides) == 1 else ""
     with client_for(ctx) as client:
+        if html:
+            from .compare_html import write_compare_page
+
+            n = write_compare_page(
+                client,
+                html,
+                open_=open_,
+                query=query,
+                sides=list(sides) if len(sides) > 1 else [],
+                ids=list(ids),
+                per_side=per_side,
+                baseline=baseline,
+                no_llm=no_llm,
+                llm=llm,
+                filter_=filter_,
+            )
+            if not n:
+                sys.exit(1)
+            return
         run_compare(
             ctx,
             client,
@@ -144,6 +207,9 @@ def compare(
             no_llm=no_llm,
             filter_=filter_,
             cols=_columns(wide, columns),
+            full=full,
+            all_differences=all_differences,
+            llm=llm,
         )
 
 

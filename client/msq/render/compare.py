@@ -7,12 +7,14 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..compare_types import (
     DifferencesEvent,
     DoneEvent,
     NarrativeStatusEvent,
+    OverviewEvent,
     SidesEvent,
     TableEvent,
     TokenEvent,
@@ -28,30 +30,59 @@ def print_search_header(console: Console, res: SearchResults) -> None:
         console.print("  ".join(f"[dim]{b}[/]" for b in bits))
 
 
-class CompareRenderer:
-    """Prints each compare event as it arrives."""
+SCREEN_LINES = 40
 
-    def __init__(self, console: Console, *, diff_only: bool = False, columns: tuple[str, ...] = ()):
+
+class CompareRenderer:
+    """Prints each compare event as it arrives.
+
+    By default the one-screen answer (render/compare_screen.py): sides as read, then,
+    when the overview arrives, side summaries, ranked differences, the summary
+    paragraph and a compact table of differing fields. ``full`` prints the whole
+    table, every key difference and each side's ranked results as well;
+    ``all_differences`` adds every ranked and key difference to the one screen.
+    """
+
+    def __init__(
+        self,
+        console: Console,
+        *,
+        diff_only: bool = False,
+        columns: tuple[str, ...] = (),
+        full: bool = False,
+        all_differences: bool = False,
+    ):
         self.console = console
         self.diff_only = diff_only
         self.columns = columns or DEFAULT_COLUMNS
         self.tty = console.is_terminal
+        self.full = full
+        self.all_differences = all_differences
         self._in_narrative = False
         self._narrative_text = ""
+        self._table_ev: TableEvent | None = None
+        self._diffs: DifferencesEvent | None = None
 
     def handle(self, ev: Any) -> None:
         if isinstance(ev, SidesEvent):
-            self._sides(ev)
+            if ev.kind == "sides" or self.full:
+                self._sides(ev)
         elif isinstance(ev, TableEvent):
-            self._table(ev)
+            self._table_ev = ev
+            if self.full or not ev.columns:
+                self._table(ev)
         elif isinstance(ev, DifferencesEvent):
-            self._differences(ev)
+            self._diffs = ev
+            if self.full:
+                self._differences(ev)
+        elif isinstance(ev, OverviewEvent):
+            self._overview(ev)
         elif isinstance(ev, NarrativeStatusEvent):
             self._status(ev)
         elif isinstance(ev, TokenEvent):
             if not self._in_narrative:
                 self.console.print(
-                    "\n[bold]Summary[/] [dim](local LLM, checked against the facts)[/]"
+                    "\n[bold]LLM narrative[/] [dim](each sentence checked against the facts)[/]"
                 )
                 self._in_narrative = True
             self._narrative_text += ev.text
@@ -122,9 +153,27 @@ class CompareRenderer:
         for d in ev.items:
             self.console.print(f"  • [{d.category}] {d.text}", highlight=False)
 
+    def _overview(self, ev: OverviewEvent) -> None:
+        from .compare_screen import screen_lines
+
+        if self._table_ev is not None and not self._table_ev.columns:
+            return
+        table = None if self.full else self._table_ev
+        # One screen: 40 lines with the sides-as-read lines and the narrative status.
+        budget = SCREEN_LINES - len(ev.sides) - 1
+        lines = screen_lines(
+            ev, table, self.console.width, self.all_differences or self.full, budget
+        )
+        for line in lines:
+            self.console.print(escape(line), highlight=False)
+        if self.all_differences and not self.full and self._diffs is not None:
+            self._differences(self._diffs)
+
     def _status(self, ev: NarrativeStatusEvent) -> None:
         if ev.state in ("unavailable", "unconfigured", "error"):
             self.console.print(f"\n[dim]{ev.message}[/]")
+        elif ev.state == "off":
+            self.console.print(f"[dim]{escape(ev.message)}[/]")
 
     def _done(self, ev: DoneEvent) -> None:
         if self._in_narrative:

@@ -29,7 +29,7 @@ class FieldValue(_message.Message):
     def __init__(self, value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., line: _Optional[int] = ..., how: _Optional[str] = ..., detail: _Optional[str] = ..., cell: _Optional[int] = ..., file: _Optional[str] = ..., alternatives: _Optional[_Iterable[_Union[FieldValue, _Mapping]]] = ...) -> None: ...
 
 class Component(_message.Message):
-    __slots__ = ("name", "base", "line", "layers", "uses", "file", "cell")
+    __slots__ = ("name", "base", "line", "layers", "uses", "file", "cell", "repeats", "repeat_exprs")
     class LayersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -37,6 +37,20 @@ class Component(_message.Message):
         key: str
         value: int
         def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class RepeatsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class RepeatExprsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     NAME_FIELD_NUMBER: _ClassVar[int]
     BASE_FIELD_NUMBER: _ClassVar[int]
     LINE_FIELD_NUMBER: _ClassVar[int]
@@ -44,6 +58,8 @@ class Component(_message.Message):
     USES_FIELD_NUMBER: _ClassVar[int]
     FILE_FIELD_NUMBER: _ClassVar[int]
     CELL_FIELD_NUMBER: _ClassVar[int]
+    REPEATS_FIELD_NUMBER: _ClassVar[int]
+    REPEAT_EXPRS_FIELD_NUMBER: _ClassVar[int]
     name: str
     base: str
     line: int
@@ -51,10 +67,12 @@ class Component(_message.Message):
     uses: _containers.RepeatedScalarFieldContainer[str]
     file: str
     cell: int
-    def __init__(self, name: _Optional[str] = ..., base: _Optional[str] = ..., line: _Optional[int] = ..., layers: _Optional[_Mapping[str, int]] = ..., uses: _Optional[_Iterable[str]] = ..., file: _Optional[str] = ..., cell: _Optional[int] = ...) -> None: ...
+    repeats: _containers.ScalarMap[str, int]
+    repeat_exprs: _containers.ScalarMap[str, str]
+    def __init__(self, name: _Optional[str] = ..., base: _Optional[str] = ..., line: _Optional[int] = ..., layers: _Optional[_Mapping[str, int]] = ..., uses: _Optional[_Iterable[str]] = ..., file: _Optional[str] = ..., cell: _Optional[int] = ..., repeats: _Optional[_Mapping[str, int]] = ..., repeat_exprs: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ModelCard(_message.Message):
-    __slots__ = ("model_id", "path", "project", "size", "created", "created_source", "modified", "sha256", "language", "status", "message", "description", "llm_description", "fields", "components", "role")
+    __slots__ = ("model_id", "path", "project", "size", "created", "created_source", "modified", "sha256", "language", "status", "message", "description", "llm_description", "fields", "components", "role", "param_estimate")
     class FieldsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -78,6 +96,7 @@ class ModelCard(_message.Message):
     FIELDS_FIELD_NUMBER: _ClassVar[int]
     COMPONENTS_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
+    PARAM_ESTIMATE_FIELD_NUMBER: _ClassVar[int]
     model_id: str
     path: str
     project: str
@@ -94,7 +113,22 @@ class ModelCard(_message.Message):
     fields: _containers.MessageMap[str, FieldValue]
     components: _containers.RepeatedCompositeFieldContainer[Component]
     role: str
-    def __init__(self, model_id: _Optional[str] = ..., path: _Optional[str] = ..., project: _Optional[str] = ..., size: _Optional[int] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_source: _Optional[str] = ..., modified: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sha256: _Optional[str] = ..., language: _Optional[str] = ..., status: _Optional[str] = ..., message: _Optional[str] = ..., description: _Optional[str] = ..., llm_description: _Optional[str] = ..., fields: _Optional[_Mapping[str, FieldValue]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ..., role: _Optional[str] = ...) -> None: ...
+    param_estimate: ParamEstimate
+    def __init__(self, model_id: _Optional[str] = ..., path: _Optional[str] = ..., project: _Optional[str] = ..., size: _Optional[int] = ..., created: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_source: _Optional[str] = ..., modified: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sha256: _Optional[str] = ..., language: _Optional[str] = ..., status: _Optional[str] = ..., message: _Optional[str] = ..., description: _Optional[str] = ..., llm_description: _Optional[str] = ..., fields: _Optional[_Mapping[str, FieldValue]] = ..., components: _Optional[_Iterable[_Union[Component, _Mapping]]] = ..., role: _Optional[str] = ..., param_estimate: _Optional[_Union[ParamEstimate, _Mapping]] = ...) -> None: ...
+
+class ParamEstimate(_message.Message):
+    __slots__ = ("total", "sized", "unsized", "channels", "unsized_layers")
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    SIZED_FIELD_NUMBER: _ClassVar[int]
+    UNSIZED_FIELD_NUMBER: _ClassVar[int]
+    CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    UNSIZED_LAYERS_FIELD_NUMBER: _ClassVar[int]
+    total: int
+    sized: int
+    unsized: _containers.RepeatedScalarFieldContainer[str]
+    channels: _containers.RepeatedScalarFieldContainer[int]
+    unsized_layers: int
+    def __init__(self, total: _Optional[int] = ..., sized: _Optional[int] = ..., unsized: _Optional[_Iterable[str]] = ..., channels: _Optional[_Iterable[int]] = ..., unsized_layers: _Optional[int] = ...) -> None: ...
 
 class Constraint(_message.Message):
     __slots__ = ("field", "op", "value", "source", "hard")
@@ -203,7 +237,7 @@ class IndexProgress(_message.Message):
     def __init__(self, seen: _Optional[int] = ..., done: _Optional[int] = ..., failed: _Optional[int] = ..., queued: _Optional[int] = ..., rate: _Optional[float] = ..., eta_seconds: _Optional[float] = ..., active: _Optional[bool] = ..., completeness: _Optional[float] = ..., current_path: _Optional[str] = ..., finished: _Optional[bool] = ...) -> None: ...
 
 class SearchResponse(_message.Message):
-    __slots__ = ("results", "reading", "sides", "progress", "hidden", "notice", "server_ms", "dense")
+    __slots__ = ("results", "reading", "sides", "progress", "hidden", "notice", "server_ms", "dense", "closest")
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     READING_FIELD_NUMBER: _ClassVar[int]
     SIDES_FIELD_NUMBER: _ClassVar[int]
@@ -212,6 +246,7 @@ class SearchResponse(_message.Message):
     NOTICE_FIELD_NUMBER: _ClassVar[int]
     SERVER_MS_FIELD_NUMBER: _ClassVar[int]
     DENSE_FIELD_NUMBER: _ClassVar[int]
+    CLOSEST_FIELD_NUMBER: _ClassVar[int]
     results: _containers.RepeatedCompositeFieldContainer[SearchResult]
     reading: QueryReading
     sides: _containers.RepeatedCompositeFieldContainer[SideResults]
@@ -220,10 +255,11 @@ class SearchResponse(_message.Message):
     notice: str
     server_ms: float
     dense: bool
-    def __init__(self, results: _Optional[_Iterable[_Union[SearchResult, _Mapping]]] = ..., reading: _Optional[_Union[QueryReading, _Mapping]] = ..., sides: _Optional[_Iterable[_Union[SideResults, _Mapping]]] = ..., progress: _Optional[_Union[IndexProgress, _Mapping]] = ..., hidden: _Optional[int] = ..., notice: _Optional[str] = ..., server_ms: _Optional[float] = ..., dense: _Optional[bool] = ...) -> None: ...
+    closest: bool
+    def __init__(self, results: _Optional[_Iterable[_Union[SearchResult, _Mapping]]] = ..., reading: _Optional[_Union[QueryReading, _Mapping]] = ..., sides: _Optional[_Iterable[_Union[SideResults, _Mapping]]] = ..., progress: _Optional[_Union[IndexProgress, _Mapping]] = ..., hidden: _Optional[int] = ..., notice: _Optional[str] = ..., server_ms: _Optional[float] = ..., dense: _Optional[bool] = ..., closest: _Optional[bool] = ...) -> None: ...
 
 class CompareRequest(_message.Message):
-    __slots__ = ("query", "sides", "ids", "per_side", "baseline", "no_llm", "filter", "max_tokens")
+    __slots__ = ("query", "sides", "ids", "per_side", "baseline", "no_llm", "filter", "max_tokens", "llm")
     QUERY_FIELD_NUMBER: _ClassVar[int]
     SIDES_FIELD_NUMBER: _ClassVar[int]
     IDS_FIELD_NUMBER: _ClassVar[int]
@@ -232,6 +268,7 @@ class CompareRequest(_message.Message):
     NO_LLM_FIELD_NUMBER: _ClassVar[int]
     FILTER_FIELD_NUMBER: _ClassVar[int]
     MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    LLM_FIELD_NUMBER: _ClassVar[int]
     query: str
     sides: _containers.RepeatedScalarFieldContainer[str]
     ids: _containers.RepeatedScalarFieldContainer[str]
@@ -240,7 +277,8 @@ class CompareRequest(_message.Message):
     no_llm: bool
     filter: str
     max_tokens: int
-    def __init__(self, query: _Optional[str] = ..., sides: _Optional[_Iterable[str]] = ..., ids: _Optional[_Iterable[str]] = ..., per_side: _Optional[int] = ..., baseline: _Optional[str] = ..., no_llm: _Optional[bool] = ..., filter: _Optional[str] = ..., max_tokens: _Optional[int] = ...) -> None: ...
+    llm: bool
+    def __init__(self, query: _Optional[str] = ..., sides: _Optional[_Iterable[str]] = ..., ids: _Optional[_Iterable[str]] = ..., per_side: _Optional[int] = ..., baseline: _Optional[str] = ..., no_llm: _Optional[bool] = ..., filter: _Optional[str] = ..., max_tokens: _Optional[int] = ..., llm: _Optional[bool] = ...) -> None: ...
 
 class DiffRow(_message.Message):
     __slots__ = ("field", "label", "cells", "values", "differs", "deltas")
@@ -334,8 +372,140 @@ class CompareDone(_message.Message):
     dropped: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, dropped_sentences: _Optional[int] = ..., kept_sentences: _Optional[int] = ..., first_table_ms: _Optional[float] = ..., first_token_ms: _Optional[float] = ..., tokens_per_second: _Optional[float] = ..., dropped: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class SideTrait(_message.Message):
+    __slots__ = ("field", "label", "text", "model_ids", "value", "kind")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    MODEL_IDS_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    label: str
+    text: str
+    model_ids: _containers.RepeatedScalarFieldContainer[str]
+    value: str
+    kind: str
+    def __init__(self, field: _Optional[str] = ..., label: _Optional[str] = ..., text: _Optional[str] = ..., model_ids: _Optional[_Iterable[str]] = ..., value: _Optional[str] = ..., kind: _Optional[str] = ...) -> None: ...
+
+class SideFold(_message.Message):
+    __slots__ = ("name", "model_ids")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    MODEL_IDS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    model_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., model_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SideSummary(_message.Message):
+    __slots__ = ("side", "name", "reading", "model_ids", "shared", "spread", "folds", "named_by")
+    SIDE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    READING_FIELD_NUMBER: _ClassVar[int]
+    MODEL_IDS_FIELD_NUMBER: _ClassVar[int]
+    SHARED_FIELD_NUMBER: _ClassVar[int]
+    SPREAD_FIELD_NUMBER: _ClassVar[int]
+    FOLDS_FIELD_NUMBER: _ClassVar[int]
+    NAMED_BY_FIELD_NUMBER: _ClassVar[int]
+    side: int
+    name: str
+    reading: str
+    model_ids: _containers.RepeatedScalarFieldContainer[str]
+    shared: _containers.RepeatedCompositeFieldContainer[SideTrait]
+    spread: _containers.RepeatedCompositeFieldContainer[SideTrait]
+    folds: _containers.RepeatedCompositeFieldContainer[SideFold]
+    named_by: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, side: _Optional[int] = ..., name: _Optional[str] = ..., reading: _Optional[str] = ..., model_ids: _Optional[_Iterable[str]] = ..., shared: _Optional[_Iterable[_Union[SideTrait, _Mapping]]] = ..., spread: _Optional[_Iterable[_Union[SideTrait, _Mapping]]] = ..., folds: _Optional[_Iterable[_Union[SideFold, _Mapping]]] = ..., named_by: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SideValues(_message.Message):
+    __slots__ = ("side", "name", "text", "model_ids", "missing", "values")
+    SIDE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    MODEL_IDS_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    side: int
+    name: str
+    text: str
+    model_ids: _containers.RepeatedScalarFieldContainer[str]
+    missing: _containers.RepeatedScalarFieldContainer[str]
+    values: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Value]
+    def __init__(self, side: _Optional[int] = ..., name: _Optional[str] = ..., text: _Optional[str] = ..., model_ids: _Optional[_Iterable[str]] = ..., missing: _Optional[_Iterable[str]] = ..., values: _Optional[_Iterable[_Union[_struct_pb2.Value, _Mapping]]] = ...) -> None: ...
+
+class RankedDifference(_message.Message):
+    __slots__ = ("field", "label", "category", "kind", "text", "sides", "rank")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SIDES_FIELD_NUMBER: _ClassVar[int]
+    RANK_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    label: str
+    category: str
+    kind: str
+    text: str
+    sides: _containers.RepeatedCompositeFieldContainer[SideValues]
+    rank: int
+    def __init__(self, field: _Optional[str] = ..., label: _Optional[str] = ..., category: _Optional[str] = ..., kind: _Optional[str] = ..., text: _Optional[str] = ..., sides: _Optional[_Iterable[_Union[SideValues, _Mapping]]] = ..., rank: _Optional[int] = ...) -> None: ...
+
+class ArchView(_message.Message):
+    __slots__ = ("model_id", "name", "backbone", "depth", "width", "attention", "normalization", "residual", "conditioning", "parameters", "unsized", "unsized_layers", "model_ids", "lines")
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    BACKBONE_FIELD_NUMBER: _ClassVar[int]
+    DEPTH_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    ATTENTION_FIELD_NUMBER: _ClassVar[int]
+    NORMALIZATION_FIELD_NUMBER: _ClassVar[int]
+    RESIDUAL_FIELD_NUMBER: _ClassVar[int]
+    CONDITIONING_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    UNSIZED_FIELD_NUMBER: _ClassVar[int]
+    UNSIZED_LAYERS_FIELD_NUMBER: _ClassVar[int]
+    MODEL_IDS_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    model_id: str
+    name: str
+    backbone: str
+    depth: str
+    width: str
+    attention: str
+    normalization: str
+    residual: str
+    conditioning: str
+    parameters: int
+    unsized: _containers.RepeatedScalarFieldContainer[str]
+    unsized_layers: int
+    model_ids: _containers.RepeatedScalarFieldContainer[str]
+    lines: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, model_id: _Optional[str] = ..., name: _Optional[str] = ..., backbone: _Optional[str] = ..., depth: _Optional[str] = ..., width: _Optional[str] = ..., attention: _Optional[str] = ..., normalization: _Optional[str] = ..., residual: _Optional[str] = ..., conditioning: _Optional[str] = ..., parameters: _Optional[int] = ..., unsized: _Optional[_Iterable[str]] = ..., unsized_layers: _Optional[int] = ..., model_ids: _Optional[_Iterable[str]] = ..., lines: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SummaryParagraph(_message.Message):
+    __slots__ = ("sentences",)
+    SENTENCES_FIELD_NUMBER: _ClassVar[int]
+    sentences: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, sentences: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class CompareOverview(_message.Message):
+    __slots__ = ("sides", "ranked", "default_count", "summary", "architecture", "arch")
+    SIDES_FIELD_NUMBER: _ClassVar[int]
+    RANKED_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    ARCHITECTURE_FIELD_NUMBER: _ClassVar[int]
+    ARCH_FIELD_NUMBER: _ClassVar[int]
+    sides: _containers.RepeatedCompositeFieldContainer[SideSummary]
+    ranked: _containers.RepeatedCompositeFieldContainer[RankedDifference]
+    default_count: int
+    summary: SummaryParagraph
+    architecture: bool
+    arch: _containers.RepeatedCompositeFieldContainer[ArchView]
+    def __init__(self, sides: _Optional[_Iterable[_Union[SideSummary, _Mapping]]] = ..., ranked: _Optional[_Iterable[_Union[RankedDifference, _Mapping]]] = ..., default_count: _Optional[int] = ..., summary: _Optional[_Union[SummaryParagraph, _Mapping]] = ..., architecture: _Optional[bool] = ..., arch: _Optional[_Iterable[_Union[ArchView, _Mapping]]] = ...) -> None: ...
+
 class CompareEvent(_message.Message):
-    __slots__ = ("sides", "table", "differences", "narrative_status", "token", "results", "done")
+    __slots__ = ("sides", "table", "differences", "narrative_status", "token", "results", "done", "overview")
     SIDES_FIELD_NUMBER: _ClassVar[int]
     TABLE_FIELD_NUMBER: _ClassVar[int]
     DIFFERENCES_FIELD_NUMBER: _ClassVar[int]
@@ -343,6 +513,7 @@ class CompareEvent(_message.Message):
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     DONE_FIELD_NUMBER: _ClassVar[int]
+    OVERVIEW_FIELD_NUMBER: _ClassVar[int]
     sides: SidesResolved
     table: DiffTable
     differences: KeyDifferences
@@ -350,7 +521,8 @@ class CompareEvent(_message.Message):
     token: NarrativeToken
     results: SidesResolved
     done: CompareDone
-    def __init__(self, sides: _Optional[_Union[SidesResolved, _Mapping]] = ..., table: _Optional[_Union[DiffTable, _Mapping]] = ..., differences: _Optional[_Union[KeyDifferences, _Mapping]] = ..., narrative_status: _Optional[_Union[NarrativeStatus, _Mapping]] = ..., token: _Optional[_Union[NarrativeToken, _Mapping]] = ..., results: _Optional[_Union[SidesResolved, _Mapping]] = ..., done: _Optional[_Union[CompareDone, _Mapping]] = ...) -> None: ...
+    overview: CompareOverview
+    def __init__(self, sides: _Optional[_Union[SidesResolved, _Mapping]] = ..., table: _Optional[_Union[DiffTable, _Mapping]] = ..., differences: _Optional[_Union[KeyDifferences, _Mapping]] = ..., narrative_status: _Optional[_Union[NarrativeStatus, _Mapping]] = ..., token: _Optional[_Union[NarrativeToken, _Mapping]] = ..., results: _Optional[_Union[SidesResolved, _Mapping]] = ..., done: _Optional[_Union[CompareDone, _Mapping]] = ..., overview: _Optional[_Union[CompareOverview, _Mapping]] = ...) -> None: ...
 
 class GetModelRequest(_message.Message):
     __slots__ = ("model_id",)

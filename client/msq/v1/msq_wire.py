@@ -37,6 +37,22 @@ MESSAGES = {
     "msq.v1.AddRootRequest": {
         1: ("path", "string", None, 0, None, None),
     },
+    "msq.v1.ArchView": {
+        1: ("model_id", "string", None, 0, None, None),
+        2: ("name", "string", None, 0, None, None),
+        3: ("backbone", "string", None, 0, None, None),
+        4: ("depth", "string", None, 0, None, None),
+        5: ("width", "string", None, 0, None, None),
+        6: ("attention", "string", None, 0, None, None),
+        7: ("normalization", "string", None, 0, None, None),
+        8: ("residual", "string", None, 0, None, None),
+        9: ("conditioning", "string", None, 0, None, None),
+        10: ("parameters", "int64", None, 0, None, None),
+        11: ("unsized", "string", None, 1, None, None),
+        12: ("unsized_layers", "int32", None, 0, None, None),
+        13: ("model_ids", "string", None, 1, None, None),
+        14: ("lines", "string", None, 1, None, None),
+    },
     "msq.v1.CompareDone": {
         1: ("dropped_sentences", "int32", None, 0, None, None),
         2: ("kept_sentences", "int32", None, 0, None, None),
@@ -53,6 +69,15 @@ MESSAGES = {
         5: ("token", "message", "msq.v1.NarrativeToken", 0, None, "event"),
         6: ("results", "message", "msq.v1.SidesResolved", 0, None, "event"),
         7: ("done", "message", "msq.v1.CompareDone", 0, None, "event"),
+        8: ("overview", "message", "msq.v1.CompareOverview", 0, None, "event"),
+    },
+    "msq.v1.CompareOverview": {
+        1: ("sides", "message", "msq.v1.SideSummary", 1, None, None),
+        2: ("ranked", "message", "msq.v1.RankedDifference", 1, None, None),
+        3: ("default_count", "int32", None, 0, None, None),
+        4: ("summary", "message", "msq.v1.SummaryParagraph", 0, None, None),
+        5: ("architecture", "bool", None, 0, None, None),
+        6: ("arch", "message", "msq.v1.ArchView", 1, None, None),
     },
     "msq.v1.CompareRequest": {
         1: ("query", "string", None, 0, None, None),
@@ -63,6 +88,7 @@ MESSAGES = {
         6: ("no_llm", "bool", None, 0, None, None),
         7: ("filter", "string", None, 0, None, None),
         8: ("max_tokens", "int32", None, 0, None, None),
+        9: ("llm", "bool", None, 0, None, None),
     },
     "msq.v1.Component": {
         1: ("name", "string", None, 0, None, None),
@@ -72,6 +98,8 @@ MESSAGES = {
         5: ("uses", "string", None, 1, None, None),
         6: ("file", "string", None, 0, None, None),
         7: ("cell", "int32", None, 0, None, None),
+        8: ("repeats", "map", None, 1, ("string", "int32"), None),
+        9: ("repeat_exprs", "map", None, 1, ("string", "string"), None),
     },
     "msq.v1.Constraint": {
         1: ("field", "string", None, 0, None, None),
@@ -164,6 +192,7 @@ MESSAGES = {
         14: ("fields", "map", "msq.v1.FieldValue", 1, ("string", "message"), None),
         15: ("components", "message", "msq.v1.Component", 1, None, None),
         16: ("role", "string", None, 0, None, None),
+        17: ("param_estimate", "message", "msq.v1.ParamEstimate", 0, None, None),
     },
     "msq.v1.NarrativeStatus": {
         1: ("state", "string", None, 0, None, None),
@@ -173,12 +202,28 @@ MESSAGES = {
     "msq.v1.NarrativeToken": {
         1: ("text", "string", None, 0, None, None),
     },
+    "msq.v1.ParamEstimate": {
+        1: ("total", "int64", None, 0, None, None),
+        2: ("sized", "int32", None, 0, None, None),
+        3: ("unsized", "string", None, 1, None, None),
+        4: ("channels", "int32", None, 2, None, None),
+        5: ("unsized_layers", "int32", None, 0, None, None),
+    },
     "msq.v1.QueryReading": {
         1: ("text", "string", None, 0, None, None),
         2: ("constraints", "message", "msq.v1.Constraint", 1, None, None),
         3: ("is_comparison", "bool", None, 0, None, None),
         4: ("sides", "message", "msq.v1.SideReading", 1, None, None),
         5: ("summary", "string", None, 0, None, None),
+    },
+    "msq.v1.RankedDifference": {
+        1: ("field", "string", None, 0, None, None),
+        2: ("label", "string", None, 0, None, None),
+        3: ("category", "string", None, 0, None, None),
+        4: ("kind", "string", None, 0, None, None),
+        5: ("text", "string", None, 0, None, None),
+        6: ("sides", "message", "msq.v1.SideValues", 1, None, None),
+        7: ("rank", "int32", None, 0, None, None),
     },
     "msq.v1.ReindexRequest": {
         1: ("root", "string", None, 0, None, None),
@@ -215,6 +260,7 @@ MESSAGES = {
         6: ("notice", "string", None, 0, None, None),
         7: ("server_ms", "double", None, 0, None, None),
         8: ("dense", "bool", None, 0, None, None),
+        9: ("closest", "bool", None, 0, None, None),
     },
     "msq.v1.SearchResult": {
         1: ("rank", "int32", None, 0, None, None),
@@ -223,6 +269,10 @@ MESSAGES = {
         4: ("distance", "double", None, 0, None, None),
         5: ("explain", "string", None, 1, None, None),
         6: ("lexical", "double", None, 0, None, None),
+    },
+    "msq.v1.SideFold": {
+        1: ("name", "string", None, 0, None, None),
+        2: ("model_ids", "string", None, 1, None, None),
     },
     "msq.v1.SideReading": {
         1: ("label", "string", None, 0, None, None),
@@ -234,6 +284,32 @@ MESSAGES = {
         1: ("side", "message", "msq.v1.SideReading", 0, None, None),
         2: ("results", "message", "msq.v1.SearchResult", 1, None, None),
         3: ("matched", "int32", None, 0, None, None),
+    },
+    "msq.v1.SideSummary": {
+        1: ("side", "int32", None, 0, None, None),
+        2: ("name", "string", None, 0, None, None),
+        3: ("reading", "string", None, 0, None, None),
+        4: ("model_ids", "string", None, 1, None, None),
+        5: ("shared", "message", "msq.v1.SideTrait", 1, None, None),
+        6: ("spread", "message", "msq.v1.SideTrait", 1, None, None),
+        7: ("folds", "message", "msq.v1.SideFold", 1, None, None),
+        8: ("named_by", "string", None, 1, None, None),
+    },
+    "msq.v1.SideTrait": {
+        1: ("field", "string", None, 0, None, None),
+        2: ("label", "string", None, 0, None, None),
+        3: ("text", "string", None, 0, None, None),
+        4: ("model_ids", "string", None, 1, None, None),
+        5: ("value", "string", None, 0, None, None),
+        6: ("kind", "string", None, 0, None, None),
+    },
+    "msq.v1.SideValues": {
+        1: ("side", "int32", None, 0, None, None),
+        2: ("name", "string", None, 0, None, None),
+        3: ("text", "string", None, 0, None, None),
+        4: ("model_ids", "string", None, 1, None, None),
+        5: ("missing", "string", None, 1, None, None),
+        6: ("values", "message", "google.protobuf.Value", 1, None, None),
     },
     "msq.v1.SidesResolved": {
         1: ("sides", "message", "msq.v1.SideResults", 1, None, None),
@@ -262,6 +338,9 @@ MESSAGES = {
         19: ("grpc_version", "string", None, 0, None, None),
         20: ("index_state", "string", None, 0, None, None),
         21: ("vectors", "int64", None, 0, None, None),
+    },
+    "msq.v1.SummaryParagraph": {
+        1: ("sentences", "string", None, 1, None, None),
     },
 }
 

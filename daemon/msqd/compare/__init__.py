@@ -10,6 +10,7 @@ Works on cards it is handed: may import only msqd.card, msqd.vocab and msqd.erro
 
 from __future__ import annotations
 
+from .arch import ArchView, asks_architecture
 from .compose import ComparisonFacts, columns_of, compare_columns
 from .differences import KeyDifference, key_differences
 from .facts import Facts, ModelFacts
@@ -23,11 +24,16 @@ from .narrative import (
     Narrator,
     describe_with_llm,
 )
+from .overview import Overview, build_overview
 from .prompt import build_description_prompt, build_prompt
+from .ranking import RankedDifference, SideValues, ranked_differences
+from .sides import SideFold, SideSummary, SideTrait, side_summaries
+from .summary import summary_paragraph
 from .table import DiffColumn, DiffRow, DiffTable, build_table
 
 __all__ = [
     "HOW_TO_CONFIGURE",
+    "ArchView",
     "ComparisonFacts",
     "DiffColumn",
     "DiffRow",
@@ -41,7 +47,15 @@ __all__ = [
     "NarrativeSummary",
     "NarrativeToken",
     "Narrator",
+    "Overview",
+    "RankedDifference",
+    "SideFold",
+    "SideSummary",
+    "SideTrait",
+    "SideValues",
+    "asks_architecture",
     "build_description_prompt",
+    "build_overview",
     "build_prompt",
     "build_table",
     "check_sentence",
@@ -51,6 +65,9 @@ __all__ = [
     "describe_with_llm",
     "key_differences",
     "load_llama",
+    "ranked_differences",
     "resolve_model_path",
+    "side_summaries",
     "split_sentences",
+    "summary_paragraph",
 ]

@@ -1,4 +1,4 @@
-"""One call for the servicer: table, key differences, facts and the prompt."""
+"""One call for the servicer: table, key differences, overview, facts and the prompt."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from msqd.card import ModelCard
 
 from .differences import KeyDifference, key_differences
 from .facts import Facts
+from .overview import Overview, build_overview
 from .prompt import Messages, build_prompt
 from .table import DiffTable, build_table
 
@@ -21,6 +22,7 @@ class ComparisonFacts:
     differences: list[KeyDifference]
     facts: Facts
     messages: Messages
+    overview: Overview
 
 
 def columns_of(sides: list[list[ModelCard]]) -> list[tuple[ModelCard, int]]:
@@ -36,13 +38,20 @@ def columns_of(sides: list[list[ModelCard]]) -> list[tuple[ModelCard, int]]:
     return out
 
 
-def compare_columns(sides: list[list[ModelCard]], baseline: str | None = None) -> ComparisonFacts:
+def compare_columns(
+    sides: list[list[ModelCard]],
+    baseline: str | None = None,
+    readings: list[str] | None = None,
+    question: str = "",
+) -> ComparisonFacts:
     """Compare the top models of each side (in order). Raises ValueError for an
-    unknown baseline id."""
+    unknown baseline id. ``readings`` (each side as read) and ``question`` feed the
+    overview: side names and whether the architecture view leads."""
     columns = columns_of(sides)
     table = build_table(columns, baseline)
     differences = key_differences(columns)
     facts = Facts.from_columns(columns)
     descriptions = {c.model_id: c.description for c, _ in columns if c.description}
     messages = build_prompt(table, differences, descriptions)
-    return ComparisonFacts(columns, table, differences, facts, messages)
+    overview = build_overview(columns, readings, question)
+    return ComparisonFacts(columns, table, differences, facts, messages, overview)

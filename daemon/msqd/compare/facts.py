@@ -248,6 +248,8 @@ class Facts:
     # Ratios and differences between two models' values of the same numeric field.
     ratios: set[float] = field(default_factory=set)
     deltas: set[float] = field(default_factory=set)
+    # How many models each side holds: "the 3 CIFAR-10 models" counts the comparison.
+    side_sizes: set[int] = field(default_factory=set)
 
     @classmethod
     def from_columns(cls, columns: list[tuple[ModelCard, int]]) -> Facts:
@@ -268,6 +270,7 @@ class Facts:
                     names.setdefault(k.lower(), set()).add(mid)
         ordered = sorted(((k, frozenset(v)) for k, v in names.items()), key=lambda kv: -len(kv[0]))
         facts = cls(models, len(columns), len({s for _, s in columns}), ordered)
+        facts.side_sizes = {sum(1 for _, x in columns if x == s) for _, s in columns}
         facts._comparisons(columns)
         return facts
 

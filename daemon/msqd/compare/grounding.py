@@ -265,7 +265,8 @@ def extract_claims(
 def _true_of(claim: Claim, mf: ModelFacts, facts: Facts) -> bool:
     v = claim.value
     if claim.kind == "number":
-        return mf.has_number(v) or (v.is_integer() and v in (facts.n_columns, facts.n_sides))
+        counts = {facts.n_columns, facts.n_sides, *facts.side_sizes}
+        return mf.has_number(v) or (v.is_integer() and v in counts)
     if claim.kind == "ratio":
         return mf.has_number(v) or any(math.isclose(v, r, rel_tol=0.02) for r in facts.ratios)
     if claim.kind == "delta":

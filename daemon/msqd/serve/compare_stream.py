@@ -1,4 +1,4 @@
-"""The Compare stream: sides → table → key differences → results → narrative → done.
+"""The Compare stream: sides → table → key differences → overview → results → narrative → done.
 
 Facts first: the table and differences are sent before the LLM is even
 loaded, so a client renders them at once; the narrative follows token by token,
@@ -19,12 +19,14 @@ from ..compare import NarrativeState, NarrativeSummary, NarrativeToken, compare_
 from ..errors import InvalidRequest, NotFound
 from ..search.rank import Hit, SideHits
 from .convert import value_to_pb
+from .convert_compare import overview_to_pb
 from .convert_search import side_results_pb
 
 if TYPE_CHECKING:
     from ..app.root import App
 
 MAX_SIDES = 6
+BUNDLED_OFF = "LLM narrative off: the bundled 135M model adds nothing true (--llm asks for it)"
 
 
 def _sides_for_ids(app: App, ids: list[str]) -> list[SideHits]:
@@ -96,8 +98,10 @@ def compare_events(
         sides=pb.SidesResolved(sides=[side_results_pb(s) for s in sides], summary=summary)
     )
     cards: list[list[ModelCard]] = [[h.card for h in s.hits] for s in sides]
+    readings = [s.summary or s.text for s in sides]
+    question = " ".join([req.query, *req.sides])
     try:
-        facts = compare_columns(cards, req.baseline or None)
+        facts = compare_columns(cards, req.baseline or None, readings, question)
     except ValueError as e:
         raise InvalidRequest(str(e)) from None
     table = facts.table
@@ -129,6 +133,7 @@ def compare_events(
             ]
         )
     )
+    yield pb.CompareEvent(overview=overview_to_pb(facts.overview))
     yield pb.CompareEvent(
         results=pb.SidesResolved(sides=[side_results_pb(s) for s in sides], summary=summary)
     )
@@ -147,6 +152,14 @@ def compare_events(
 
         yield pb.CompareEvent(
             narrative_status=pb.NarrativeStatus(state="unavailable", message=HOW_TO_CONFIGURE)
+        )
+    elif not req.llm and not app.config.get("llm.model_path"):
+        # Measured (bench/llm_narrative.py): the bundled 135M model adds no true
+        # sentence the deterministic summary lacks, so it stays off unless asked for.
+        yield pb.CompareEvent(
+            narrative_status=pb.NarrativeStatus(
+                state="off", message=BUNDLED_OFF, model=narrator.model_name
+            )
         )
     else:
         t_narr = time.perf_counter()

@@ -61,6 +61,8 @@ def component_to_pb(c: Component) -> pb.Component:
         uses=c.uses,
         file=c.file or "",
         cell=c.cell or 0,
+        repeats=c.repeats,
+        repeat_exprs=c.repeat_exprs,
     )
 
 
@@ -91,4 +93,15 @@ def card_to_pb(card: ModelCard, *, ids_only: bool = False) -> pb.ModelCard:
         msg.modified.CopyFrom(modified)
     for name, f in card.fields.items():
         msg.fields[name].CopyFrom(field_to_pb(f))
+    pe = card.param_estimate
+    if pe is not None:
+        msg.param_estimate.CopyFrom(
+            pb.ParamEstimate(
+                total=pe.total,
+                sized=pe.sized,
+                unsized=pe.unsized,
+                channels=pe.channels,
+                unsized_layers=pe.unsized_layers,
+            )
+        )
     return msg
