@@ -168,7 +168,9 @@ def test_show_prints_every_field_with_its_provenance(demo: Daemon) -> None:
             assert f"line {f['line']}" in line
     lr = next(x for x in out.stdout.splitlines() if x.startswith("learning_rate"))
     assert "2e-4" in lr and card["fields"]["learning_rate"]["how"] in lr
-    assert "Components" in out.stdout and "layers:" in out.stdout
+    # The components as a tree from the main model (docs/graphs.md), ASCII in a pipe.
+    assert "\nComponents\n  UNet(nn.Module)  ddpm_v10.py:" in out.stdout
+    assert "  |-- ResBlock(nn.Module) x 5  ddpm_v10.py:" in out.stdout  # built at 5 places
 
 
 def test_show_unknown_id_suggests_the_closest(demo: Daemon) -> None:

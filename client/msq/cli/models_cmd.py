@@ -30,22 +30,83 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
     "--open", "open_", is_flag=True, help="Open the file in $EDITOR at the first fact's line."
 )
 @click.option("--field", "field_", default=None, help="Open at this field's line (with --open).")
+@click.option(
+    "--graph",
+    "graph",
+    type=click.Choice(["dot", "mermaid", "svg", "png"]),
+    default=None,
+    help="Print the component graph instead: DOT or Mermaid text, or SVG/PNG (needs Graphviz).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the --graph output to FILE.",
+)
 @click.pass_context
-def show(ctx: click.Context, model_id: str, open_: bool, field_: str | None) -> None:
-    """Print one card in full: every field, its value and where it came from."""
+def show(
+    ctx: click.Context,
+    model_id: str,
+    open_: bool,
+    field_: str | None,
+    graph: str | None,
+    output: str | None,
+) -> None:
+    """Print one card in full: every field, its value and where it came from.
+
+    \b
+    The model classes print as a tree from the main model down.
+      msq show proj/train --graph mermaid
+      msq show proj/train --graph svg -o model.svg
+    """
     from ..render import make_console
     from ..render.card import card_view
 
+    if output and not graph:
+        raise UsageError("-o/--output writes a diagram: give --graph too")
+    if graph and obj(ctx).json:
+        raise UsageError("--graph and --json do not combine")
+    if graph == "png" and not output and sys.stdout.isatty():
+        raise UsageError("PNG is binary: give -o FILE")
     with client_for(ctx) as client:
         card = client.get(model_id)
     if open_:
         _open_in_editor(card.path, _line_for(card, field_))
         return
+    if graph:
+        _write_graph(card, graph, output)
+        return
     if obj(ctx).json:
-        echo_json(card.to_json())
+        from ..render.tree import build_hierarchy
+
+        echo_json({**card.to_json(), "hierarchy": build_hierarchy(card.components).to_json()})
         return
     console = make_console()
     card_view(console, card)
+
+
+def _write_graph(card: object, fmt: str, output: str | None) -> None:
+    from ..render.graph import GraphvizMissing, card_graph
+
+    if not getattr(card, "components", None):
+        raise click.ClickException(f"{getattr(card, 'model_id', '')} has no model classes to draw")
+    try:
+        data = card_graph(card, fmt)
+    except GraphvizMissing as e:
+        raise click.ClickException(str(e)) from None
+    except RuntimeError as e:
+        raise click.ClickException(str(e)) from None
+    if output:
+        try:
+            with open(output, "wb") as f:
+                f.write(data)
+        except OSError as e:
+            raise click.ClickException(f"cannot write {output}: {e.strerror}") from None
+        click.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 def _line_for(card: object, field_: str | None) -> int:
@@ -113,6 +174,9 @@ ROLES = ("train", "model", "config", "data", "util", "library")
 @click.option("--wide", is_flag=True)
 @click.option("--columns", default=None, metavar="LIST")
 @click.option("--jsonl", is_flag=True)
+@click.option(
+    "--flat", is_flag=True, help="One plain list; by default parts go under their entry points."
+)
 @click.pass_context
 def ls(
     ctx: click.Context,
@@ -123,9 +187,18 @@ def ls(
     wide: bool,
     columns: str | None,
     jsonl: bool,
+    flat: bool,
 ) -> None:
-    """List everything indexed, with filters and sorting."""
+    """List everything indexed, with filters and sorting.
+
+    \b
+    A project's model definitions, configs, data loaders and helpers are listed
+    indented under the training script (or notebook) of their folder, or of the
+    nearest parent folder that has one; --flat lists every card on its own.
+    --json and --jsonl are always the flat list.
+    """
     from ..render import card_row, print_results
+    from .ls_groups import PART_PREFIX, group_cards
     from .search_cmd import _columns
 
     status = ["error", "partial", "skipped"] if errors else []
@@ -145,7 +218,15 @@ def ls(
             cols = tuple(k for k in cols if k not in ("score", "distance"))
             if errors:
                 cols = ("rank", "model_id", "status", "path")
-        print_results([card_row(c, i + 1) for i, c in enumerate(cards)], cols, strict=bool(columns))
+        shown = [(c, False) for c in cards] if flat or errors else group_cards(cards)
+        rows = []
+        for i, (c, part) in enumerate(shown):
+            row = card_row(c, i + 1)
+            if part:
+                # Display only: the row's card is this listing's own copy.
+                row.card.model_id = PART_PREFIX + c.model_id
+            rows.append(row)
+        print_results(rows, cols, strict=bool(columns))
         if errors:
             for c in cards:
                 click.echo(f"{c.model_id}: ({c.status}) {c.message}")

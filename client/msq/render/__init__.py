@@ -9,7 +9,9 @@ The package owns everything that turns results into text for people: this module
 search results table and the value formatters the others share, on the search path),
 ``tablefit`` (fitting a table to the terminal without rich, on the search path too),
 ``card`` (``msq show``), ``compare`` (a comparison as it streams) and ``status``
-(``msq status`` and the indexing progress bar). It may import rich, msq.types,
+(``msq status`` and the indexing progress bar), ``tree``, ``graph`` and ``svgtree`` (the
+component hierarchy and its diagrams) and ``htmlpage`` + ``pagestyle`` (the HTML page of
+a comparison). It may import rich, msq.types,
 msq.compare_types, msq.status_types and msq._record (and, for a type hint only,
 msq.client); never msq.transport, msq.service or msq.cli (the import-linter contracts in
 pyproject.toml check it). The modules of the package import this one, never the reverse,
@@ -379,7 +381,9 @@ def search_notes(res: Any) -> list[str]:
         notes.append(f"index {res.progress.completeness:.0%} complete, still indexing")
     if not res.dense:
         notes.append("embedding model still loading: lexical matches only")
-    if res.hidden and res.results:
+    if getattr(res, "closest", False) and res.notice:
+        notes.append(res.notice)  # "nothing matches ... fully; closest matches (...)"
+    elif res.hidden and res.results:
         notes.append(f"{res.hidden} weak matches hidden (--all shows them)")
     return notes
 

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..types import Card
+from ..types import Card, ParamInfo
 from . import fmt_date, fmt_size, fmt_value, short_path
 
 FIELD_ORDER = (
@@ -31,6 +31,14 @@ FIELD_ORDER = (
 )
 
 
+def params_line(p: ParamInfo) -> str:
+    """``parameters ≈ 1.2M (estimate; 3 layers not sized)``."""
+    n = p.total
+    text = f"{n / 1e6:.1f}M" if n >= 1_000_000 else f"{n / 1e3:.0f}K" if n >= 1000 else str(n)
+    left = f"; {p.unsized_layers} layer{'s' if p.unsized_layers != 1 else ''} not sized"
+    return f"parameters ≈ {text} (estimate{left if p.unsized_layers else ''})"
+
+
 def card_view(console: Console, card: Card) -> None:
     """Print ``card`` in full."""
     tty = console.is_terminal
@@ -45,6 +53,8 @@ def card_view(console: Console, card: Card) -> None:
     )
     if card.message:
         console.print(f"  message   {card.message}", highlight=False)
+    if card.param_estimate is not None:
+        console.print(f"  {params_line(card.param_estimate)}", highlight=False)
     if card.description:
         console.print(f"\n{card.description}", highlight=False)
     if card.llm_description:
@@ -64,16 +74,9 @@ def card_view(console: Console, card: Card) -> None:
         console.print()
         console.print(t)
     if card.components:
+        from .tree import build_hierarchy, tree_lines
+
         console.print("\n[bold]Components[/]" if tty else "\nComponents")
-        for c in card.components:
-            layers = ", ".join(
-                f"{k} x{v}" for k, v in sorted(c.layers.items(), key=lambda kv: -kv[1])
-            )
-            where = f"line {c.line}" if c.line else ""
-            if c.file:
-                where = f"{c.file}, {where}" if where else c.file
-            console.print(f"  {c.name}({c.base})  {where}", highlight=False)
-            if layers:
-                console.print(f"    layers: {layers}", highlight=False)
-            if c.uses:
-                console.print(f"    uses: {', '.join(c.uses)}", highlight=False)
+        hierarchy = build_hierarchy(card.components)
+        for line in tree_lines(hierarchy, card.path, unicode=tty):
+            console.print(f"  {escape(line)}" if line else "", highlight=False)
