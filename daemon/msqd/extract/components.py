@@ -11,6 +11,7 @@ ModuleList, ...) are not layers; their contents are.
 from __future__ import annotations
 
 import ast
+import math
 import os
 
 from ..card import Component
@@ -122,6 +123,41 @@ def _loop_len(loop: ast.AST, r: Resolver, cs: CallSite) -> int:
     return total
 
 
+def _loop_expr(loop: ast.AST) -> str:
+    """The loop count as written: ``cfg.n_layer`` for ``range(cfg.n_layer)``."""
+    it: ast.expr | None = None
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        it = loop.iter
+    elif isinstance(loop, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        it = loop.generators[0].iter if loop.generators else None
+    if it is None or isinstance(it, (ast.List, ast.Tuple, ast.Constant)):
+        return ""  # a literal list: its length is the count itself
+    name = it.func.id if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) else ""
+    if name == "range" and isinstance(it, ast.Call) and len(it.args) == 1:
+        return ast.unparse(it.args[0])[:40]
+    if name in ("zip", "enumerate", "reversed") and isinstance(it, ast.Call):
+        return f"len({ast.unparse(it.args[0])[:32]})" if it.args else ""
+    return f"len({ast.unparse(it)[:32]})"
+
+
+def _count_use(comp: Component, cs: CallSite, lens: list[int]) -> None:
+    """Record that ``comp`` builds the class ``cs`` calls once per iteration of the
+    loops around it (``lens``: their lengths, 1 when one does not resolve)."""
+    name = cs.last
+    if name in comp.repeats:
+        # Built at several places: the total is the count, no one loop explains it.
+        comp.repeat_exprs[name] = ""
+    elif cs.loops:
+        expr = " * ".join(e for e in (_loop_expr(lp) for lp in cs.loops) if e)
+        if expr and not expr.isdigit():
+            comp.repeat_exprs[name] = expr
+    # A running total; counts of 1 are dropped when the class is done. A loop whose
+    # length does not resolve (_loop_len gives 1) makes the total unknown.
+    unknown = any(n == 1 for n in lens)
+    total = comp.repeats.get(name, 0) + math.prod(lens)
+    comp.repeats[name] = -(1 << 30) if unknown else total
+
+
 def _helper(ix: Index, cs: CallSite) -> str | None:
     """Name of a plain function of this file called as ``helper(...)``, else None."""
     if "." in cs.raw or cs.last not in ix.functions:
@@ -165,13 +201,14 @@ def components(
             key=lambda c: (c.node.lineno, c.node.col_offset),
         )
         for cs in sites:
+            lens = [_loop_len(loop, r, cs) for loop in cs.loops]
+            mult = math.prod(lens)
             if cs.last in own and "." not in cs.raw:
-                if cs.last not in comp.uses and cs.last != cls.name:
-                    comp.uses.append(cs.last)
+                if cs.last != cls.name:
+                    if cs.last not in comp.uses:
+                        comp.uses.append(cs.last)
+                    _count_use(comp, cs, lens)
                 continue
-            mult = 1
-            for loop in cs.loops:
-                mult *= _loop_len(loop, r, cs)
             if is_layer(cs):
                 comp.layers[cs.last] = comp.layers.get(cs.last, 0) + mult
                 continue
@@ -188,6 +225,8 @@ def components(
                     comp.layers[inner.last] = comp.layers.get(inner.last, 0) + k
                 elif inner.last in own and inner.last not in comp.uses and "." not in inner.raw:
                     comp.uses.append(inner.last)
+        comp.repeats = {k: v for k, v in comp.repeats.items() if v > 1}
+        comp.repeat_exprs = {k: v for k, v in comp.repeat_exprs.items() if v}
         out.append(comp)
     return out
 

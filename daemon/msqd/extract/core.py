@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 from ..card import Component, Field, ModelCard
 from . import components as comp_mod
-from . import data, device, diffusion, family, hyper, inherit, role, training
+from . import data, device, diffusion, family, hyper, inherit, params, role, training
 from .describe import describe
+from .identifiers import identifiers
 from .ids import created_time, model_id_for, project_for
 from .index import Index, build
 from .resolve import Resolver
@@ -181,6 +182,7 @@ def _facts(
             "values from project modules",
             lambda: inherit.inherit_values(card, ix, base_dir, project_dir, _sibling_index),
         )
+    _guard(card, "parameters", lambda: params.attach(card, ix, r, _sibling_index))
 
 
 def _sibling_trains(ix: Index, base_dir: str | None, project_dir: str | None) -> bool:
@@ -295,6 +297,7 @@ def _extract_into(
     ix = build(tree)
     r = Resolver(ix, base_dir)
     _facts(card, ix, r, base_dir, project_dir)
+    _guard(card, "identifiers", lambda: setattr(card, "identifiers", identifiers(ix)))
     _order(card)
     _map_cells(card, src)
     card.description = describe(card, ix.docstring)
@@ -408,6 +411,8 @@ def _read_into(
         inner.components,
         inner.description,
     )
+    card.param_estimate = inner.param_estimate
+    card.identifiers = inner.identifiers
     if problems:
         card.status = "partial" if card.status == "ok" else card.status
         card.message = _join("; ".join(problems), card.message)

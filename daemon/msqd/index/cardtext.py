@@ -71,6 +71,8 @@ def lexical_text(card: ModelCard) -> str:
             parts.append(_fmt(alt.value))
     for c in card.components:
         parts.append(f"{c.name} {_split_identifier(c.name)} {c.base} " + " ".join(c.layers))
+    if card.identifiers:
+        parts.append(" ".join(f"{i} {_split_identifier(i)}" for i in card.identifiers))
     if card.status not in ("ok",):
         parts.append(f"status {card.status} {card.message}")
     return "\n".join(p for p in parts if p)

@@ -439,3 +439,42 @@ def test_a_notebook_shell_download_names_its_dataset_like_the_export_does() -> N
     assert card.fields["dataset"].value == "IMDB"
     assert card.fields["dataset"].cell == 1
     assert extract_source(script, "sentiment.py").fields["dataset"].value == "IMDB"
+
+
+def test_a_block_built_in_a_loop_carries_its_count_and_expression() -> None:
+    src = (
+        "import torch.nn as nn\n"
+        "class Block(nn.Module):\n"
+        "    def __init__(self, d):\n        super().__init__(); self.l = nn.Linear(d, d)\n"
+        "class GPT(nn.Module):\n"
+        "    def __init__(self, cfg):\n        super().__init__()\n"
+        "        self.h = nn.ModuleList([Block(cfg.n_embd) for _ in range(cfg.n_layer)])\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self, depth):\n        super().__init__()\n"
+        "        self.blocks = nn.Sequential(*[Block(8) for _ in range(depth)])\n"
+        "        self.head = Block(8)\n"
+        "class Cfg:\n    n_layer = 12\n    n_embd = 768\n"
+        "model = GPT(Cfg())\n"
+    )
+    comps = {c.name: c for c in extract_source(src, "train.py").components}
+    assert (comps["GPT"].repeats, comps["GPT"].repeat_exprs) == (
+        {"Block": 12},
+        {"Block": "cfg.n_layer"},
+    )
+    # Built in a loop of unknown length and once more: no single loop explains it.
+    assert (comps["Net"].repeats, comps["Net"].repeat_exprs) == ({}, {})
+    assert comps["Block"].repeats == {}
+
+
+def test_identifiers_are_the_multi_word_names_the_code_defines() -> None:
+    src = (
+        "import torch\n"
+        "lambda_gp = 10\n"
+        "def compute_gradient_penalty(D, real, fake):\n    return 0\n"
+        "class ReplayBuffer:\n    def sample_batch(self):\n        return []\n"
+        "x = 1\nloss = 0\ntrain_loader = None\nnoiseScheduler = None\n"
+    )
+    ids = extract_source(src, "wgan_gp.py").identifiers
+    assert ids[:3] == ["compute_gradient_penalty", "ReplayBuffer", "sample_batch"]
+    assert {"lambda_gp", "noiseScheduler"} <= set(ids)
+    assert not {"x", "loss", "train_loader"} & set(ids)
