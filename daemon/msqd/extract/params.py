@@ -130,6 +130,9 @@ class _Estimator:
     def __init__(self, where: Callable[[str | None], tuple[Index, Resolver] | None]) -> None:
         self.where = where
         self.unsized: dict[str, int] = {}
+        # Whole models built by a library factory (resnet18(), timm.create_model):
+        # millions of parameters no layer call shows, so no sum would be honest.
+        self.whole_models = 0
         self.channels: set[int] = set()
         self.sized = 0
 
@@ -157,6 +160,8 @@ class _Estimator:
         return total
 
     def _layer(self, cs: CallSite, r: Resolver, mult: int) -> int:
+        if cs.name.startswith(_WHOLE_MODELS):
+            self.whole_models += mult
         if cs.last in _FREE:
             self.sized += mult
             return 0
@@ -168,6 +173,16 @@ class _Estimator:
         self.sized += mult
         self.channels.add(got[1])
         return got[0]
+
+
+_WHOLE_MODELS = (
+    "torchvision.models.",
+    "timm.",
+    "transformers.",
+    "diffusers.",
+    "keras.applications.",
+    "tensorflow.keras.applications.",
+)
 
 
 def estimate(
@@ -197,7 +212,7 @@ def estimate(
     roots = [c for c in comps if c.name not in used] or comps[:1]
     est = _Estimator(where)
     total = sum(est.component(c.name, c.file, own, 0) for c in roots)
-    if est.sized == 0 or total <= 0:
+    if est.sized == 0 or total <= 0 or est.whole_models:
         return None
     unsized = [f"{k} x{v}" for k, v in sorted(est.unsized.items(), key=lambda kv: (-kv[1], kv[0]))]
     n_unsized = sum(est.unsized.values())

@@ -96,3 +96,24 @@ def test_no_estimate_without_components_and_json_roundtrip() -> None:
     back = ModelCard.from_json(card.to_json())
     assert back.param_estimate == card.param_estimate
     assert "param_estimate" not in extract_source("x = 1\n", "/x/p/a.py").to_json()
+
+
+def test_no_estimate_when_a_library_builds_a_whole_model() -> None:
+    """A torchvision resnet18 inside a LightningModule holds ~11M parameters no layer
+    call shows: no number beats a confident lower bound of a few thousand."""
+    src = textwrap.dedent(
+        """
+        import torch.nn as nn
+        import torchvision
+
+        class LitResnet(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.model = torchvision.models.resnet18(num_classes=10)
+                self.head = nn.Linear(512, 10)
+        """
+    )
+    assert extract_source(src, "lit_resnet.py").param_estimate is None
+    own = src.replace("torchvision.models.resnet18(num_classes=10)", "nn.Linear(10, 512)")
+    est = extract_source(own, "lit_resnet.py").param_estimate
+    assert est is not None and est.total == 10 * 512 + 512 + 512 * 10 + 10
