@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -19,6 +21,29 @@ def _columns(wide: bool, columns: str | None) -> tuple[str, ...]:
         except ValueError as e:
             raise UsageError(str(e)) from None
     return WIDE_COLUMNS if wide else DEFAULT_COLUMNS
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _answer_options(fn: F) -> F:
+    """--full, --all-differences and --llm: how much of a comparison to print (search
+    and compare take the same three)."""
+    fn = click.option(
+        "--llm",
+        is_flag=True,
+        help="Comparison: ask for the LLM narrative even from the bundled model.",
+    )(fn)
+    fn = click.option(
+        "--all-differences",
+        is_flag=True,
+        help="Comparison: every difference, not only those that separate the sides.",
+    )(fn)
+    return click.option(
+        "--full",
+        is_flag=True,
+        help="Comparison: the whole table, every difference, ranked results.",
+    )(fn)
 
 
 @click.command()
@@ -46,17 +71,7 @@ def _columns(wide: bool, columns: str | None) -> tuple[str, ...]:
 )
 @click.option("--no-llm", is_flag=True, help="Skip the narrative of a comparison.")
 @click.option("--no-compare", is_flag=True, help="Show ranked results even for 'A vs B' queries.")
-@click.option(
-    "--full", is_flag=True, help="Comparison: the whole table, every difference, ranked results."
-)
-@click.option(
-    "--all-differences",
-    is_flag=True,
-    help="Comparison: every difference, not only those that separate the sides.",
-)
-@click.option(
-    "--llm", is_flag=True, help="Comparison: ask for the LLM narrative even from the bundled model."
-)
+@_answer_options
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -127,17 +142,7 @@ def search(
     "--html", "html", default=None, metavar="FILE", help="Write the comparison as one HTML page."
 )
 @click.option("--open", "open_", is_flag=True, help="Open the --html page in the browser.")
-@click.option(
-    "--full", is_flag=True, help="Comparison: the whole table, every difference, ranked results."
-)
-@click.option(
-    "--all-differences",
-    is_flag=True,
-    help="Comparison: every difference, not only those that separate the sides.",
-)
-@click.option(
-    "--llm", is_flag=True, help="Comparison: ask for the LLM narrative even from the bundled model."
-)
+@_answer_options
 @click.pass_context
 def compare(
     ctx: click.Context,
