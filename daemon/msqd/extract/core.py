@@ -137,6 +137,7 @@ def _facts(
                 _set(card, "arch_family", family.family_field(process, [], False))
             return
         evidence.extend(family.family_evidence(ix, own))
+        evidence.extend(family.encoder_decoder_evidence(comps))
         evidence.extend(family.path_evidence(card.path, project_dir or base_dir))
         chosen = []
         for n in family.ARCH_OPTION_NAMES:

@@ -104,6 +104,9 @@ def _site_dataset(ix: Index, cs: CallSite, r: Resolver) -> tuple[str, Val | None
         hit = _canon(cs.last)
         if hit:
             return hit, None
+    named = _named_dataset_class(cs, r)
+    if named is not None:
+        return named
     if cs.last == "load_data":
         # mnist = tf.keras.datasets.mnist; mnist.load_data(): follow the one alias.
         head, _, rest = cs.raw.partition(".")
@@ -144,6 +147,37 @@ def _site_dataset(ix: Index, cs: CallSite, r: Resolver) -> tuple[str, Val | None
                 return v.value.split(":")[0], v
     if cs.last[:1].isupper() and cs.name.startswith("torchvision"):
         return None
+    return None
+
+
+# Graph-data catalogues whose dataset classes take the data set's name: PyG's
+# ``Planetoid(root, "Cora")``/``TUDataset(root, name="MUTAG")``, OGB's
+# ``PygNodePropPredDataset(name="ogbn-arxiv")``, DGL's ``DglNodePropPredDataset``.
+_CATALOGUES = ("torch_geometric.datasets", "ogb.", "dgl.data")
+_CATALOGUE_ID = re.compile(r"^[A-Za-z][\w.-]{1,60}$")
+
+
+def _named_dataset_class(cs: CallSite, r: Resolver) -> tuple[str, Val | None] | None:
+    """A dataset class called with the name of the data set it loads (``name=``, or the
+    second positional argument of a PyG dataset): that name, canonical when known."""
+    if not cs.last[:1].isupper():
+        return None
+    catalogue = cs.name.startswith(_CATALOGUES)
+    if not (catalogue or cs.last.endswith("Dataset")):
+        return None
+    node = kwarg(cs.node, "name")
+    if node is None and cs.name.startswith("torch_geometric.datasets") and len(cs.node.args) > 1:
+        node = cs.node.args[1]
+    if node is None:
+        return None
+    v = resolve_at(r, cs, node)
+    if v is None or not isinstance(v.value, str):
+        return None
+    hit = _canon(v.value)
+    if hit:
+        return hit, v
+    if catalogue and _CATALOGUE_ID.match(v.value):
+        return v.value, v
     return None
 
 

@@ -9,6 +9,7 @@ by a fixed specificity order (FAMILY_ORDER).
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 
@@ -192,15 +193,7 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
         if mod.split(".")[0] in GRAPH_MODULES:
             ev.append(Evidence("gnn", 5, line, f"graph library (import {mod})", file))
             break
-    enc = [c for c in comps if "encoder" in c.name.lower()]
-    dec = [c for c in comps if "decoder" in c.name.lower()]
-    if enc and dec:
-        ev.append(
-            Evidence("seq2seq", 3, enc[0].line, "encoder/decoder classes", enc[0].file or file)
-        )
-        ev.append(
-            Evidence("autoencoder", 3, enc[0].line, "encoder/decoder classes", enc[0].file or file)
-        )
+    ev.extend(encoder_decoder_evidence(comps, file))
     for text, line in ix.strings:
         if text.endswith("categorical_crossentropy"):
             ev.append(Evidence("cnn-classifier", 3, line, f"classification loss ({text})", file))
@@ -219,6 +212,11 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
                         f,
                     )
                 )
+        cls = ix.classes.get(comp.name) if comp.file is None else None
+        if cls is not None and any(k.startswith("Conv") for k in comp.layers):
+            line = _residual_add(cls)
+            if line is not None:
+                ev.append(Evidence("resnet", 4, line, f"residual connection in {comp.name}", f))
         low = comp.name.lower()
         for pat, fam, w in CLASS_WORDS:
             if re.search(pat, low):
@@ -228,6 +226,20 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
     for fam, w, line, detail in diffusion_findings(ix) + unet_findings(ix):
         ev.append(Evidence(fam, w, line, detail, file))
     return ev
+
+
+def encoder_decoder_evidence(comps: list[Component], file: str | None = None) -> list[Evidence]:
+    """An encoder class and a decoder class in one model, wherever each is defined
+    (``encoders.py`` and ``decoders.py`` of one package): seq2seq or autoencoder."""
+    enc = [c for c in comps if "encoder" in c.name.lower()]
+    dec = [c for c in comps if "decoder" in c.name.lower()]
+    if not (enc and dec):
+        return []
+    where = enc[0].file or file
+    return [
+        Evidence("seq2seq", 3, enc[0].line, "encoder/decoder classes", where),
+        Evidence("autoencoder", 3, enc[0].line, "encoder/decoder classes", where),
+    ]
 
 
 _MODEL_FACTORIES = (
@@ -390,6 +402,38 @@ def _adversarial(ix: Index, file: str | None) -> list[Evidence]:
         return []
     what = f"adversarial optimizer steps ({gen.raw}, {disc.raw}: generator, discriminator)"
     return [Evidence("gan", 8, min(gen.node.lineno, disc.node.lineno), what, file)]
+
+
+def _residual_add(cls: ast.ClassDef) -> int | None:
+    """Line of ``out += self.shortcut(x)`` / ``return self.block(x) + x`` in the class's
+    ``forward``/``call``/``__call__``: the block adds its input back to its output."""
+    for fn in cls.body:
+        if not isinstance(fn, ast.FunctionDef) or fn.name not in ("forward", "call", "__call__"):
+            continue
+        args = [a.arg for a in fn.args.args[1:2]]
+        if not args:
+            continue
+        x = args[0]
+        for node in ast.walk(fn):
+            sides: list[ast.expr] = []
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                sides = [node.left, node.right]
+            elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+                sides = [node.value]
+            for side in sides:
+                if _is_input(side, x):
+                    return node.lineno
+    return None
+
+
+def _is_input(e: ast.expr, x: str) -> bool:
+    """``x`` itself, or a shortcut applied to it (``self.shortcut(x)``, ``self.downsample(x)``)."""
+    if isinstance(e, ast.Name):
+        return e.id in (x, "identity", "residual", "shortcut")
+    if isinstance(e, ast.Call) and len(e.args) == 1 and isinstance(e.args[0], ast.Name):
+        fn = ast.unparse(e.func).lower()
+        return e.args[0].id == x and bool(re.search(r"shortcut|downsample|skip|proj", fn))
+    return False
 
 
 def _has(ev: list[Evidence], fam: str, word: str) -> bool:

@@ -133,8 +133,18 @@ def training_names(ix: Index) -> set[str]:
 def _module_level(ix: Index, language: str) -> bool:
     """The file runs something when executed: top-level calls or a notebook's cells."""
     return language == "ipynb" or any(
-        cs.scope == (None, None) for cs in ix.calls if cs.last != "print"
+        cs.scope == (None, None) for cs in ix.calls if cs.last not in _SETUP_CALLS
     )
+
+
+# Module-level calls that only set a module up (``device = torch.device(...)``, a
+# logger, a path, a seed): a models module that makes them still runs nothing.
+_SETUP_CALLS = {
+    "print", "device", "is_available", "getLogger", "get_logger", "namedtuple", "TypeVar",
+    "getenv", "get", "compile", "Path", "join", "dirname", "abspath", "basename",
+    "expanduser", "filterwarnings", "seed", "manual_seed", "set_printoptions",
+    "set_num_threads", "getcwd", "dataclass", "field", "register", "NewType",
+}  # fmt: skip
 
 
 def _library(ix: Index, rel_parts: list[str]) -> bool:

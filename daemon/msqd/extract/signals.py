@@ -319,6 +319,8 @@ CALL_EVIDENCE: dict[str, tuple[str, int]] = {
     "SparseCategoricalCrossentropy": ("cnn-classifier", 3),
     "CategoricalCrossentropy": ("cnn-classifier", 3),
     "TripletMarginLoss": ("siamese", 5),
+    # Drawing the next token from the model's softmax: autoregressive text sampling.
+    "multinomial": ("language-model", 2),
     "CosineEmbeddingLoss": ("siamese", 5),
     "triplet_margin_loss": ("siamese", 5),
     "PixelShuffle": ("super-resolution", 4),

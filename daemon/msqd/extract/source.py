@@ -145,11 +145,32 @@ def notebook_source(data: str) -> Source:
             status = "partial"
             lineno = getattr(exc, "lineno", None)
             messages.append(f"syntax error in cell {number} at line {lineno}: {_msg(exc)}")
-            cell_lines = [""] * len(cell_lines)
+            # Keep the lines that parse (an exercise cell with ``conv1 = `` left blank
+            # still sets its learning rate and optimizer); blank the cell only if that fails.
+            cell_lines = _repair_cell(cell_lines)
         for i, line in enumerate(cell_lines, start=1):
             lines.append(line)
             line_map.append((number, i))
     return Source("\n".join(lines), status, messages, line_map)
+
+
+def _repair_cell(cell_lines: list[str]) -> list[str]:
+    """The cell with each failing line replaced by ``pass``, or all blank if that
+    does not make it parse within MAX_REPAIRS lines."""
+    lines = list(cell_lines)
+    for _ in range(MAX_REPAIRS):
+        try:
+            ast.parse("\n".join(lines))
+            return lines
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            lineno = getattr(exc, "lineno", None)
+            if not isinstance(exc, SyntaxError) or not lineno or not 1 <= lineno <= len(lines):
+                break
+            bad = lines[lineno - 1]
+            if bad.strip() == "pass":
+                break
+            lines[lineno - 1] = bad[: len(bad) - len(bad.lstrip())] + "pass"
+    return [""] * len(cell_lines)
 
 
 def _msg(exc: BaseException) -> str:
