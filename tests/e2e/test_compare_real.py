@@ -265,8 +265,15 @@ def check_text(text: str, doc: dict[str, Any], cards: dict[str, ModelCard]) -> N
     rows = {r["label"]: r for r in doc["table"]["rows"]}
     table = parts.get("Fields that differ", [])
     ids = [c["model_id"] for c in doc["table"]["columns"]]
+
+    def label_of(ln: str) -> str | None:
+        return next((lb for lb in sorted(rows, key=len, reverse=True) if ln.startswith(lb)), None)
+
+    # One line of column heads, then one line per row: nothing wider than the screen.
+    assert all(len(ln) <= 100 for ln in table), table
     for ln in table[1:]:
-        label = next(lb for lb in sorted(rows, key=len, reverse=True) if ln.startswith(lb))
+        label = label_of(ln)
+        assert label is not None, (ln, table)
         cells = [x for x in re.split(r"\s{2,}", ln[len(label) :].strip())]
         row = rows[label]
         assert row["differs"]

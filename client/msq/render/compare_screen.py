@@ -121,6 +121,9 @@ def paragraph_lines(ov: OverviewEvent, width: int) -> list[str]:
     return ["Summary", *_wrap(" ".join(ov.summary), width, "  ", "  ")]
 
 
+_MIN_CELL = 6
+
+
 def _cut(text: str, n: int) -> str:
     return text if len(text) <= n else text[: max(n - 1, 1)] + ELLIPSIS
 
@@ -142,16 +145,26 @@ def compact_table(
     names = short_names([c.model_id for c in table.columns])
     heads = [names[c.model_id] for c in table.columns]
     label_w = max(len(r.label) for r in rows)
+    # Columns narrower than _MIN_CELL say nothing: show the models that fit and count
+    # the rest, rather than let the terminal wrap every row.
+    fit = max((width - label_w) // (2 + _MIN_CELL), 1)
+    cut_cols = max(len(heads) - fit, 0)
+    heads = heads[: len(heads) - cut_cols]
     n = len(heads)
-    avail = max(width - label_w - 2 * n, 8 * n)
+    avail = max(width - label_w - 2 * n, _MIN_CELL * n)
     natural = [
         max([len(heads[i])] + [len(r.cells[i]) for r in rows if i < len(r.cells)]) for i in range(n)
     ]
     widths = list(natural)
-    while sum(widths) > avail and max(widths) > 6:
+    while sum(widths) > avail and max(widths) > _MIN_CELL:
         j = widths.index(max(widths))
         widths[j] -= 1
-    more = f" ({hidden} more: --full)" if hidden else ""
+    notes = []
+    if hidden:
+        notes.append(f"{hidden} more")
+    if cut_cols:
+        notes.append(f"{cut_cols} more models")
+    more = f" ({', '.join(notes)}: --full)" if notes else ""
     out = [f"Fields that differ{more}"]
     out.append(
         " " * label_w
