@@ -109,6 +109,8 @@ class Cover:
     listed: set[int] = field(default_factory=set)  # slots holding an uncommon name key
     names: NameIndex | None = None
     _seen: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # Per name query: its posting (slot -> weight), looked up once per question.
+    _posts: list[tuple[dict[int, float], int, int]] | None = None
 
     def of(self, slot: int) -> tuple[float, float]:
         """(name cover, cover) of one card: idf shares held in names, and in names or text."""
@@ -118,15 +120,16 @@ class Cover:
         total = sum(self.idf)
         if total <= 0 or self.names is None:
             return (0.0, 0.0)
-        keys = self.names.keys_of(slot)
+        if self._posts is None:
+            lookup = self.names.lookup
+            self._posts = [(lookup(key), i, j) for key, i, j in self.queries]
         row = [0.0] * len(self.words)
-        if keys:
-            for key, i, j in self.queries:
-                w = keys.get(key)
-                if w:
-                    for k in range(i, j):
-                        if row[k] < w:
-                            row[k] = w
+        for post, i, j in self._posts:
+            w = post.get(slot)
+            if w:
+                for k in range(i, j):
+                    if row[k] < w:
+                        row[k] = w
         name = sum(a * b for a, b in zip(row, self.idf, strict=True)) / total
         for k, holders in enumerate(self.rare):
             if slot in holders:

@@ -14,6 +14,7 @@ for the card: its own names (the file's stem, its model classes) weigh
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -28,6 +29,10 @@ MAX_JOIN = 4
 SPECIFIC = 0.4
 # Typo correction looks at name words of this length and more.
 TYPO_MIN = 5
+# Packed weights: 0..256 (1.0) in 9 bits.
+_WBITS = 9
+_WMASK = (1 << _WBITS) - 1
+_WQ = 257
 
 _SEP_RE = re.compile(r"[^A-Za-z0-9]+")
 # CamelCase and letter/digit boundaries: "DCGANSolution" -> DCGAN Solution,
@@ -38,18 +43,19 @@ _EXTENSIONS = frozenset({"py", "ipynb", "yaml", "yml", "json", "toml", "cfg", "i
 
 def split_words(name: str) -> list[str]:
     """The lower-case words of an identifier or file name, in order."""
-    out: list[str] = []
-    for piece in _SEP_RE.split(name):
-        out += [p.lower() for p in _PART_RE.findall(piece)]
-    return out
+    # One pass over the whole name: the word pattern never crosses a separator.
+    return " ".join(_PART_RE.findall(name)).lower().split()
 
 
 def joined_keys(words: list[str], max_join: int = MAX_JOIN) -> set[str]:
     """Each word and each run of up to ``max_join`` neighbouring words joined."""
     keys = set(words)
-    for n in range(2, max_join + 1):
-        for i in range(len(words) - n + 1):
-            keys.add("".join(words[i : i + n]))
+    n = len(words)
+    for i in range(n - 1):
+        acc = words[i]
+        for j in range(i + 1, min(n, i + max_join)):
+            acc += words[j]
+            keys.add(acc)
     return keys
 
 
@@ -57,23 +63,25 @@ def name_keys(name: str) -> set[str]:
     """The keys of one name: its words, their joins, and the name itself squashed."""
     words = split_words(name)
     keys = joined_keys(words)
-    squashed = "".join(words)
-    if squashed:
-        keys.add(squashed)
+    if words:
+        keys.add("".join(words))
     # "CycleGAN-keras" -> "cyclegan" as typed, without the camel split.
-    keys.update(p.lower() for p in _SEP_RE.split(name) if p)
+    keys.update(_SEP_RE.sub(" ", name).lower().split())
     return keys
 
 
-@lru_cache(maxsize=65536)
+# Sized for a 100,000-card index: most project, folder and class names repeat, and a
+# miss costs ~30 us at the first load.
+@lru_cache(maxsize=1 << 18)
 def _shares(name: str) -> tuple[tuple[str, float], ...]:
     """(key, specificity factor) of one name; cached: project, folder and class names repeat."""
     size = max(len(_SEP_RE.sub("", name)), 1)
+    base, per = 1.0 - SPECIFIC, SPECIFIC / size
     return tuple(
-        (k, 1.0 - SPECIFIC + SPECIFIC * min(1.0, len(k) / size))
+        (k, base + per * n if n < size else 1.0)
         for k in name_keys(name)
         # Lone letters and numbers ("q", "2") only count inside joined keys.
-        if len(k) >= 2 and not k.isdigit()
+        if (n := len(k)) >= 2 and not k.isdigit()
     )
 
 
@@ -129,58 +137,94 @@ def card_keys(
 
 
 class NameIndex:
-    """Name key -> {slot: weight}, updated one slot at a time."""
+    """Name key -> {slot: weight}, updated one slot at a time.
+
+    Held compactly because it holds every card's keys (~20-60 each), and most keys
+    (the joins of a unique file name) belong to one card: keys are numbered, a key
+    held by one card is one int (slot and weight packed) rather than a dict, a slot
+    remembers only its key numbers (for :meth:`drop`), and weights are rounded to
+    1/256 and shared.
+    """
 
     def __init__(self) -> None:
-        self._keys: dict[int, dict[str, float]] = {}
-        self._index: dict[str, dict[int, float]] = {}
+        self._ids: dict[str, int] = {}  # key -> key number
+        self._words: list[str] = []  # key number -> key
+        # key number -> {slot: weight}, or one holder packed as slot << 9 | weight * 256,
+        # or -1 for none (a dropped holder).
+        self._post: list[dict[int, float] | int] = []
+        self._of: dict[int, array[int]] = {}  # slot -> its key numbers
+        self._weights = [q / 256 for q in range(_WQ)]  # rounded weight -> one shared float
         self._typos: dict[str, set[str]] | None = None
 
     def put(self, slot: int, keys: dict[str, float]) -> None:
         """Replace the keys of ``slot``."""
         self.drop(slot)
-        self._keys[slot] = keys
-        index = self._index
+        ids, post, words, weights = self._ids, self._post, self._words, self._weights
+        base = slot << _WBITS
+        nums = []
         for k, w in keys.items():
-            hit = index.get(k)
-            if hit is None:
-                index[k] = {slot: w}
+            q = int(w * 256 + 0.5) if 0.0 <= w <= 1.0 else (0 if w < 0 else 256)
+            kid = ids.get(k)
+            if kid is None:
+                kid = ids[k] = len(words)
+                words.append(k)
+                post.append(base | q)
             else:
-                hit[slot] = w
+                held = post[kid]
+                if type(held) is dict:
+                    held[slot] = weights[q]
+                elif held < 0 or held >> _WBITS == slot:
+                    post[kid] = base | q
+                else:
+                    post[kid] = {held >> _WBITS: weights[held & _WMASK], slot: weights[q]}
+            nums.append(kid)
+        if nums:
+            self._of[slot] = array("i", nums)
         self._typos = None
 
     def drop(self, slot: int) -> None:
         """Forget ``slot`` (its card was deleted or is being replaced)."""
-        old = self._keys.pop(slot, None)
-        if not old:
+        nums = self._of.pop(slot, None)
+        if nums is None:
             return
-        for k in old:
-            hit = self._index.get(k)
-            if hit is not None:
-                hit.pop(slot, None)
-                if not hit:
-                    del self._index[k]
+        post = self._post
+        for kid in nums:
+            held = post[kid]
+            if type(held) is dict:
+                held.pop(slot, None)
+            elif held >= 0 and held >> _WBITS == slot:
+                post[kid] = -1
+        # Key numbers stay allocated (a key nobody holds has an empty posting):
+        # renumbering them would cost a pass over every slot for little memory.
         self._typos = None
 
     def renumber(self, keep: list[int]) -> None:
         """After the table compacts: old slot ``keep[i]`` becomes slot ``i``."""
-        old = self._keys
-        self._keys, self._index, self._typos = {}, {}, None
-        for new, slot in enumerate(keep):
-            keys = old.get(slot)
-            if keys:
-                self.put(new, keys)
+        old_of, old_post = self._of, self._post
+        self._of, self._post, self._typos = {}, [-1] * len(old_post), None
+        words = self._words
+        for new, old in enumerate(keep):
+            nums = old_of.get(old)
+            if nums is not None:
+                self.put(new, {words[kid]: _get(old_post[kid], old) for kid in nums})
 
     def lookup(self, key: str) -> dict[int, float]:
         """The slots holding ``key`` and its weight for each (do not modify)."""
-        return self._index.get(key, {})
+        kid = self._ids.get(key)
+        if kid is None:
+            return {}
+        held = self._post[kid]
+        if type(held) is dict:
+            return held
+        return {} if held < 0 else {held >> _WBITS: self._weights[held & _WMASK]}
 
     def keys_of(self, slot: int) -> dict[str, float]:
-        """The name keys of ``slot`` and their weights (do not modify)."""
-        return self._keys.get(slot, {})
+        """The name keys of ``slot`` and their weights (built on call: for tests and tools)."""
+        words, post = self._words, self._post
+        return {words[kid]: _get(post[kid], slot) for kid in self._of.get(slot, ())}
 
     def count(self, key: str) -> int:
-        return len(self._index.get(key, ()))
+        return len(self.lookup(key))
 
     def correct(self, word: str) -> str | None:
         """A name word one edit (or one swap) away from ``word``, when exactly one is."""
@@ -190,8 +234,8 @@ class NameIndex:
             # Built on first need after a change: only questions with a word that
             # nothing holds pay for it.
             typos: dict[str, set[str]] = {}
-            for k in self._index:
-                if len(k) >= TYPO_MIN and k.isalpha():
+            for k, kid in self._ids.items():
+                if len(k) >= TYPO_MIN and k.isalpha() and self._post[kid] not in (-1, {}):
                     for d in _deletions(k):
                         typos.setdefault(d, set()).add(k)
             self._typos = typos
@@ -204,6 +248,13 @@ class NameIndex:
         if len(found) != 1:
             return None
         return found.pop()
+
+
+def _get(held: dict[int, float] | int, slot: int) -> float:
+    """The weight of ``slot`` in one posting (0.0 when it holds none)."""
+    if type(held) is dict:
+        return held.get(slot, 0.0)
+    return (held & _WMASK) / 256 if held >= 0 and held >> _WBITS == slot else 0.0
 
 
 def _deletions(word: str) -> set[str]:

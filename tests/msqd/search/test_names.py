@@ -89,3 +89,23 @@ def test_dataset_names_from_the_data_become_constraints() -> None:
     assert "typo" in next(c for c in cons if c.field == "dataset").source
     cons = read_query("cifar10 or forda", extra).constraints
     assert [(c.field, c.op, c.value) for c in cons] == [("dataset", "in", ("CIFAR-10", "FordA"))]
+
+
+def test_name_index_packs_single_holders_and_keeps_weights() -> None:
+    idx = NameIndex()
+    idx.put(5, {"cyclegan": 1.0, "gan": 0.6})
+    idx.put(7, {"gan": 0.8, "pix2pix": 0.5})
+    assert idx.lookup("cyclegan") == {5: 1.0}  # one holder, packed
+    assert idx.lookup("gan") == {5: 0.6015625, 7: 0.80078125}  # two: a dict, 1/256 steps
+    assert idx.keys_of(7) == {"gan": 0.80078125, "pix2pix": 0.5}
+    idx.put(5, {"cyclegan": 0.25})  # replacing a slot drops its old keys
+    assert idx.lookup("gan") == {7: 0.80078125} and idx.lookup("cyclegan") == {5: 0.25}
+    idx.drop(5)
+    idx.put(9, {"cyclegan": 0.5})  # a key whose one holder went takes a new one
+    assert idx.lookup("cyclegan") == {9: 0.5} and idx.count("cyclegan") == 1
+    idx.renumber([7, 9])
+    assert idx.lookup("cyclegan") == {1: 0.5} and idx.keys_of(0) == {
+        "gan": 0.80078125,
+        "pix2pix": 0.5,
+    }
+    assert idx.lookup("nothing") == {} and idx.keys_of(3) == {}
