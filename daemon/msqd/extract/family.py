@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..card import Component, Field
 from .common import path_names
-from .index import Index
+from .index import CallSite, Index
 from .process import diffusion_findings, unet_findings
 from .signals import (
     CALL_EVIDENCE,
@@ -178,10 +178,36 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
             if layer in LAYER_EVIDENCE:
                 fam, w = LAYER_EVIDENCE[layer]
                 ev.append(Evidence(fam, w, cs.node.lineno, f"{layer} in code", file))
-        if CNN_ARCH.match(low) and cs.name.startswith(_MODEL_FACTORIES):
+        if cs.name.startswith(_MODEL_FACTORIES) and (CNN_ARCH.match(low) or "cnn" in low):
             ev.append(
                 Evidence("cnn-classifier", 5, cs.node.lineno, f"cnn architecture {cs.raw}", file)
             )
+        if (
+            cs.last not in ix.classes
+            and cs.raw.split(".")[0] in ix.imports
+            and not cs.name.startswith("sklearn.")  # ColumnTransformer is not a model
+        ):
+            # A model built from an imported module (``vgg16.Vgg16()``,
+            # ``pix2pix.unet_generator(...)``, lightning's demo ``Transformer``): its
+            # name says what it is, as a class of the file's own would.
+            for pat, fam, w in CLASS_WORDS:
+                # Classes by any name; functions (tf.gather, login) only as builders
+                # of a named network (``unet_generator``, ``resnet_v2``).
+                builder = "_" in cs.last and fam in ("unet", "resnet", "cnn-classifier")
+                if (
+                    fam in _IMPORTED_FAMILIES
+                    and (cs.last[:1].isupper() or builder)
+                    and re.search(pat, low)
+                ):
+                    detail = f"class {cs.last} (imported)"
+                    ev.append(Evidence(fam, w, cs.node.lineno, detail, file))
+        hub = _hub_model(cs)
+        if hub is not None:
+            hub_low = hub.lower()
+            if CNN_ARCH.match(hub_low):
+                ev.append(Evidence("cnn-classifier", 5, cs.node.lineno, f"torch.hub {hub}", file))
+            if re.match(r"resnet|wide_resnet|resnext", hub_low):
+                ev.append(Evidence("resnet", 5, cs.node.lineno, f"torch.hub {hub}", file))
         if cs.name.startswith(("gym.", "gymnasium.")) and cs.last == "make":
             ev.append(Evidence("reinforcement-learning", 5, cs.node.lineno, cs.raw, file))
         if cs.name.startswith("transformers.") and re.match(
@@ -236,13 +262,56 @@ def encoder_decoder_evidence(comps: list[Component], file: str | None = None) ->
     if not (enc and dec):
         return []
     where = enc[0].file or file
+    # What the decoder emits tells the two apart: tokens (an embedding of its own
+    # outputs, a recurrent cell, attention over the encoder) make a seq2seq model
+    # such as a captioner or a translator; up-sampling back to the input's shape
+    # makes an autoencoder.
+    layers = {k.lower() for c in dec for k in c.layers}
+    names = {n.lower() for c in dec for n in (c.name, *c.uses)}
+    tokens = bool(layers & _TOKEN_DECODER) or any("attention" in n for n in names)
+    pixels = any(k.startswith(_PIXEL_DECODER) for k in layers | names)
+    seq, auto = (3, 3) if tokens == pixels else (5, 1) if tokens else (1, 4)
     return [
-        Evidence("seq2seq", 3, enc[0].line, "encoder/decoder classes", where),
-        Evidence("autoencoder", 3, enc[0].line, "encoder/decoder classes", where),
+        Evidence("seq2seq", seq, enc[0].line, "encoder/decoder classes", where),
+        Evidence("autoencoder", auto, enc[0].line, "encoder/decoder classes", where),
     ]
 
 
+_TOKEN_DECODER = frozenset({"embedding", "lstm", "lstmcell", "gru", "grucell", "rnn"})
+_PIXEL_DECODER = ("convtranspose", "upsample", "pixelshuffle", "deconv")
+
+
+# Families an imported class's name may vouch for: not the ones whose words name
+# library helpers too (ImageDataGenerator, an actor-critic "critic", skimage's denoise_*).
+_IMPORTED_FAMILIES = frozenset(
+    {
+        "cnn-classifier",
+        "unet",
+        "resnet",
+        "transformer",
+        "rnn-lstm",
+        "gnn",
+        "seq2seq",
+        "super-resolution",
+    }
+)
+
+
+def _hub_model(cs: CallSite) -> str | None:
+    """The model a ``torch.hub.load("pytorch/vision", "mobilenet_v2")`` call builds."""
+    if cs.name != "torch.hub.load":
+        return None
+    args = cs.node.args
+    if len(args) >= 2 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+        return args[1].value
+    for kw in cs.node.keywords:
+        if kw.arg == "model" and isinstance(kw.value, ast.Constant):
+            return str(kw.value.value)
+    return None
+
+
 _MODEL_FACTORIES = (
+    "fastai.",
     "torchvision.models",
     "keras.applications",
     "tensorflow.keras.applications",
@@ -446,7 +515,7 @@ def _conv(ev: list[Evidence]) -> bool:
         e.family == "cnn-classifier"
         and (
             e.detail.startswith("Conv")
-            or e.detail.startswith("cnn architecture")
+            or e.detail.startswith(("cnn architecture", "torch.hub"))
             or (e.detail.startswith("class ") and e.weight >= 5)
         )
         for e in ev

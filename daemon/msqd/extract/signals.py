@@ -162,7 +162,7 @@ NAME_EVIDENCE: list[tuple[str, int, tuple[str, ...], str]] = [
             "ReplayBuffer",
             "replay_buffer",
             "ReplayMemory",
-            "memory",
+            "replay_memory",
             "target_net",
             "policy_net",
             "q_network",
@@ -318,6 +318,13 @@ CALL_EVIDENCE: dict[str, tuple[str, int]] = {
     "cross_entropy": ("cnn-classifier", 2),
     "SparseCategoricalCrossentropy": ("cnn-classifier", 3),
     "CategoricalCrossentropy": ("cnn-classifier", 3),
+    # Log-probabilities of classes and their loss (an MLP or RNN is kept out by the
+    # rule that a CNN needs convolutions).
+    "NLLLoss": ("cnn-classifier", 3),
+    "nll_loss": ("cnn-classifier", 2),
+    # An accuracy metric object (torchmetrics, ignite, keras.metrics).
+    "Accuracy": ("cnn-classifier", 3),
+    "SparseCategoricalAccuracy": ("cnn-classifier", 3),
     "TripletMarginLoss": ("siamese", 5),
     # Drawing the next token from the model's softmax: autoregressive text sampling.
     "multinomial": ("language-model", 2),

@@ -1,0 +1,142 @@
+"""Architecture from what a decoder emits and from models built elsewhere: an image
+captioner is seq2seq, not an autoencoder; ``torch.hub.load``, fastai's ``SimpleCNN``,
+an imported ``Vgg16`` or ``unet_generator`` name the network; an accuracy metric and an
+NLL loss are classification evidence."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from msqd.extract import extract_source
+
+ENC_DEC = """
+import torch.nn as nn
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 64, 3)
+        self.conv2 = nn.Conv2d(64, 64, 3)
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        {decoder}
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = Encoder()
+        self.decoder = Decoder()
+"""
+
+
+# A training loop, so that the file is an entry point (helpers carry no family).
+TORCH_LOOP = """
+opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+for x, y in loader:
+    loss = crit(m(x), y)
+    loss.backward()
+    opt.step()
+"""
+TF_LOOP = """
+opt = tf.keras.optimizers.Adam(1e-3)
+for x, y in ds:
+    with tf.GradientTape() as tape:
+        loss = crit(m(x), y)
+    grads = tape.gradient(loss, m.trainable_variables)
+    opt.apply_gradients(zip(grads, m.trainable_variables))
+"""
+
+
+def _fams(src: str) -> list[str]:
+    fams = extract_source(textwrap.dedent(src)).value("arch_family")
+    return fams if isinstance(fams, list) else []
+
+
+def test_a_decoder_that_emits_tokens_makes_a_seq2seq() -> None:
+    dec = "self.embed = nn.Embedding(1000, 64)\n        self.lstm = nn.LSTMCell(64, 128)"
+    fams = _fams(ENC_DEC.format(decoder=dec))
+    assert fams[:1] == ["seq2seq"] and "autoencoder" not in fams, fams
+
+
+def test_a_decoder_that_upsamples_makes_an_autoencoder() -> None:
+    dec = "self.up = nn.ConvTranspose2d(64, 3, 3)\n        self.up2 = nn.ConvTranspose2d(3, 3, 3)"
+    fams = _fams(ENC_DEC.format(decoder=dec))
+    assert "autoencoder" in fams and "seq2seq" not in fams, fams
+
+
+@pytest.mark.parametrize(
+    ("src", "family"),
+    [
+        (
+            "import torch\nm = torch.hub.load('pytorch/vision:v0.11.0', 'mobilenet_v2')\n"
+            "crit = torch.nn.functional.cross_entropy\n" + TORCH_LOOP,
+            "cnn-classifier",
+        ),
+        (
+            "import torch\nm = torch.hub.load('pytorch/vision', 'resnet50', pretrained=True)\n"
+            + TORCH_LOOP,
+            "resnet",
+        ),
+        (
+            "from fastai.vision.all import Learner, SimpleCNN\n"
+            "learn = Learner(dls, SimpleCNN([1, 16, 32, 2]))\nlearn.fit(3)\n",
+            "cnn-classifier",
+        ),
+        (
+            "import tensorflow as tf\nfrom tensorflow_vgg import vgg16\n"
+            "m = vgg16.Vgg16()\n" + TF_LOOP,
+            "cnn-classifier",
+        ),
+        (
+            "import tensorflow as tf\nfrom tensorflow_examples.models.pix2pix import pix2pix\n"
+            "m = pix2pix.unet_generator(3, norm_type='instancenorm')\n" + TF_LOOP,
+            "unet",
+        ),
+        (
+            "import torch\nfrom lightning.pytorch.demos import Transformer\n"
+            "m = Transformer(vocab_size=33278)\n" + TORCH_LOOP,
+            "transformer",
+        ),
+    ],
+)
+def test_a_model_built_elsewhere_names_its_family(src: str, family: str) -> None:
+    assert family in _fams(src), _fams(src)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        # Library helpers whose names hold architecture words are not models.
+        "import tensorflow as tf\nfrom huggingface_hub import login\nlogin()\ny = tf.gather(x, i)\n",
+        "from sklearn.compose import ColumnTransformer\nct = ColumnTransformer([])\nct.fit(X)\n",
+    ],
+)
+def test_helpers_named_like_models_are_not_evidence(src: str) -> None:
+    fams = _fams(src)
+    assert "gnn" not in fams and "transformer" not in fams, fams
+
+
+def test_an_accuracy_metric_and_nll_loss_make_a_small_cnn_a_classifier() -> None:
+    src = """
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from ignite.metrics import Accuracy
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 10, 5)
+            self.conv2 = nn.Conv2d(10, 20, 5)
+
+        def forward(self, x):
+            return F.log_softmax(self.conv2(self.conv1(x)).flatten(1), dim=-1)
+
+    model = Net()
+    metrics = {"accuracy": Accuracy()}
+    loss = F.nll_loss(model(x), y)
+    """
+    assert _fams(src) == ["cnn-classifier"]
