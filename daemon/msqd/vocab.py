@@ -96,6 +96,8 @@ DATASETS: dict[str, tuple[str, ...]] = {
         "newsgroups",
         "20ng",
     ),
+    # The manythings.org sentence pairs of the PyTorch translation tutorial.
+    "Tatoeba eng-fra": ("eng-fra", "fra-eng", "tatoeba eng-fra", "tatoeba"),
     "WMT14": ("wmt14", "wmt 14", "wmt-14"),
     "WMT16": ("wmt16", "wmt 16", "wmt-16"),
     "Iris": ("iris",),

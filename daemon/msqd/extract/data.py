@@ -267,7 +267,7 @@ def dataset_field(
                 if hit2 and hit2 not in PRETRAINING_NAMES:
                     found.append((hit2, Field(hit2, line, "literal", "download URL")))
     if not found:
-        return named_dataset(ix, r, path, project_dir, trains)
+        return named_dataset(ix, r, path, project_dir, trains) or _data_file(ix, r)
     main_name = found[0][0]
     if len({n for n, _ in found}) > 1:
         # Several models trained one after the other (a notebook, a course chapter):
@@ -293,6 +293,62 @@ def dataset_field(
             seen.add(n)
             others.append(f)
     return with_alternatives(main, others)
+
+
+# A data file or folder the code reads, named by a person (``data/names/*.txt``,
+# ``--input-file names.txt``): the data set when no known one is loaded.
+_DATA_EXT = (".txt", ".csv", ".tsv", ".jsonl", ".parquet", ".npy", ".npz")
+_GENERIC_DATA = frozenset({
+    "data", "dataset", "datasets", "input", "inputs", "train", "training", "test", "testing",
+    "val", "valid", "validation", "text", "texts", "corpus", "file", "files", "sample",
+    "samples", "submission", "sample_submission", "out", "output", "outputs", "tmp", "temp",
+    "log", "logs", "vocab", "vocabulary", "labels", "label", "words", "tokens", "raw",
+    "processed", "images", "image", "img", "imgs", "results", "checkpoint", "checkpoints",
+    "model", "models", "dev", "all", "full",
+})  # fmt: skip
+_SPLIT_FILE = re.compile(
+    r"(train|test|val|valid|dev)([^a-z].*)?|.*[^a-z](train|test|val|valid|dev)"
+)
+
+
+def _data_file(ix: Index, r: Resolver) -> Field | None:
+    """A dataset named by the data file or folder a call reads, when nothing else names one."""
+    for cs in ix.calls:
+        node = arg_or_kw(cs.node, 0, "path", "pathname", "filepath_or_buffer", "file", "fname")
+        if node is None:
+            continue
+        v = _path_val(r, cs, node)
+        if v is None or not isinstance(v.value, str) or "://" in v.value:
+            continue
+        name = _data_name(v.value)
+        if name is None:
+            continue
+        line = v.line if v.how != "literal" else cs.node.lineno
+        how, detail = (v.how, v.detail) if v.how != "literal" else ("literal", f"reads {v.value}")
+        return Field(name, line, how, detail, file=v.file if v.how != "literal" else None)
+    return None
+
+
+def _data_name(path: str) -> str | None:
+    """``../data/names/*.txt`` -> "names"; ``names.txt`` -> "names.txt"; generic -> None."""
+    parts = [p for p in re.split(r"[/\\]", path.strip()) if p and p not in (".", "..")]
+    if not parts or len(path) > 200:
+        return None
+    last = parts[-1]
+    if "*" in last:
+        if not last.lower().endswith(_DATA_EXT) or len(parts) < 2 or "*" in parts[-2]:
+            return None
+        name, stem = parts[-2], parts[-2]
+    elif last.lower().endswith(_DATA_EXT):
+        name, stem = last, last.rsplit(".", 1)[0]
+    else:
+        return None
+    low = stem.lower()
+    if low in _GENERIC_DATA or not re.search(r"[a-z]{3}", low) or "{" in stem or "%" in stem:
+        return None
+    if _SPLIT_FILE.fullmatch(low):
+        return None  # a split file (train_x.csv, data_test.txt) names no data set
+    return name
 
 
 def _int_set(v: Val | None) -> list[int] | None:

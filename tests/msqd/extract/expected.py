@@ -478,6 +478,8 @@ EXPECTED["seq2seq-translation/seq2seq_gru.py"] = {
     "arch_family": (["seq2seq", "rnn-lstm"],),
     "learning_rate": (0.01, "def main(n_iters=75000, learning_rate=0.01)", "function-default"),
     "optimizer": ("SGD", "dec_opt = torch.optim.SGD(", "literal"),
+    # open("data/eng-fra.txt"): the tutorial's Tatoeba sentence pairs.
+    "dataset": ("Tatoeba eng-fra", "pairs = [tuple(normalize(s)", "literal"),
     "loss": ("NLLLoss",),
     "device": (["cuda", "cpu"], "device = torch.device(", "literal"),
     "components": {

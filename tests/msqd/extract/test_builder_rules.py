@@ -140,3 +140,32 @@ def test_an_accuracy_metric_and_nll_loss_make_a_small_cnn_a_classifier() -> None
     loss = F.nll_loss(model(x), y)
     """
     assert _fams(src) == ["cnn-classifier"]
+
+
+@pytest.mark.parametrize(
+    ("read", "dataset"),
+    [
+        ("files = glob.glob('../data/names/*.txt')", "names"),
+        ("text = open('names.txt').read()", "names.txt"),
+        (
+            "ap = argparse.ArgumentParser()\n"
+            "ap.add_argument('--input-file', default='limericks.txt')\n"
+            "args = ap.parse_args()\ntext = open(args.input_file).read()",
+            "limericks.txt",
+        ),
+        # Generic names, splits, unnamed folders and URLs name no data set.
+        ("text = open('input.txt').read()", None),
+        ("df = pd.read_csv('train.csv')", None),
+        ("df = pd.read_csv('data/train_x.csv')", None),
+        ("files = glob.glob('*/*.txt')", None),
+        ("cfg = open('config.yaml').read()", None),
+    ],
+)
+def test_a_named_data_file_is_the_dataset_when_nothing_else_is(
+    read: str, dataset: str | None
+) -> None:
+    src = "import argparse, glob\nimport pandas as pd\nimport torch\n" + read + "\n"
+    card = extract_source(src + "m = torch.nn.LSTM(8, 8)\n" + TORCH_LOOP)
+    assert card.value("dataset") == dataset
+    if dataset is not None:
+        assert card.fields["dataset"].line is not None
