@@ -66,6 +66,7 @@ _TRAIN_LAST = {
     "cross_val_score",
     "cross_validate",
     "hyperparameter_search",  # transformers' Trainer: trains once per trial
+    "create_supervised_trainer",  # ignite: the engine whose run() trains
 }
 # Libraries whose module-level ``train(...)`` trains: xgb.train(params, dtrain).
 _TRAIN_MODULES = ("xgboost", "lightgbm", "catboost", "xgb.", "lgb.")
@@ -110,7 +111,16 @@ def _training_call(cs: CallSite) -> bool:
 
 
 def _trains(ix: Index) -> bool:
-    return any(_training_call(cs) for cs in ix.calls)
+    if any(_training_call(cs) for cs in ix.calls):
+        return True
+    # A class of the file's own that extends a trainer (``class MyCLI(LightningCLI)``),
+    # then built: the same as building the trainer.
+    trainers = {
+        name
+        for name, cls in ix.classes.items()
+        if any(ast.unparse(b).split(".")[-1] in _TRAIN_LAST for b in cls.bases)
+    }
+    return bool(trainers) and any(cs.last in trainers for cs in ix.calls)
 
 
 def training_names(ix: Index) -> set[str]:
@@ -194,7 +204,21 @@ def _data(ix: Index, stem: str) -> bool:
         return True
     if _UTIL_STEMS.search(stem):
         return False
+    if any(_transform(cls) for cls in ix.classes.values()):
+        return True
     return any(_DATA_FUNCS.match(name) for name in ix.functions)
+
+
+def _transform(cls: ast.ClassDef) -> bool:
+    """A class called on an image or a batch (an augmentation, CutMix, a collate)."""
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "__call__":
+            args = [a.arg for a in node.args.args[1:]]
+            return bool(args) and args[0] in _TRANSFORM_ARGS
+    return False
+
+
+_TRANSFORM_ARGS = {"img", "image", "images", "pic", "sample", "batch"}
 
 
 def _builds_layers(ix: Index) -> bool:
@@ -244,8 +268,12 @@ def file_role(
     own = [c for c in comps if c.file is None]
     if own or (not _UTIL_STEMS.search(stem) and _builds_layers(ix)):
         return "model"
-    if stem == "__init__" and len(parts) > 1 and parts[-2] in _MODEL_DIRS and ix.import_lines:
-        return "model"
+    if (
+        stem == "__init__"
+        and any(d in _MODEL_DIRS for d in parts[:-1])
+        and (ix.import_lines or ix.star_imports)
+    ):
+        return "model"  # models/__init__.py, models/cifar/__init__.py: the models package
     if _config_like(ix) or re.search(r"(^|_)(config|configs|settings|hparams)($|_)", stem):
         return "config"
     if _data(ix, stem):
