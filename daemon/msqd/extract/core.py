@@ -167,7 +167,11 @@ def _facts(
     steps: list[tuple[str, Callable[[], None]]] = [
         ("dataset", lambda: _set(card, "dataset", dataset())),
         ("image_size", lambda: _set(card, "image_size", data.image_size_field(ix, r))),
-        ("batch_size", lambda: _set(card, "batch_size", hyper.batch_field(ix, r))),
+        (
+            "batch_size",
+            # A framework's own methods' defaults are not what anyone's training runs.
+            lambda: _set(card, "batch_size", hyper.batch_field(ix, r, card.role != "library")),
+        ),
         ("optimizer", opt),
         ("epochs", lambda: _set(card, "epochs", hyper.epochs_field(ix, r))),
         ("loss", lambda: _set(card, "loss", training.loss_field(ix, r))),

@@ -18,6 +18,7 @@ from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alterna
 from .index import MODULE, CallSite, Index
 from .names import BATCH_NAMES, EPOCH_NAMES, LR_NAMES
 from .resolve import Resolver, Val, unparse
+from .role import training_scopes
 
 _DISC = re.compile(r"disc|netd|critic|(^|[^a-z])d([^a-z]|$)|_d\b|optimizerd|optd", re.I)
 _GEN = re.compile(r"gen|netg|(^|[^a-z])g([^a-z]|$)|_g\b|optimizerg|optg", re.I)
@@ -342,7 +343,8 @@ def _override(ix: Index, r: Resolver, n: str) -> Val | None:
     return None
 
 
-def batch_field(ix: Index, r: Resolver) -> Field | None:
+def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
+    """The training batch size; ``defaults``: fall back on a training function's default."""
     found: list[tuple[Field, bool]] = []
     for cs in ix.calls:
         node = None
@@ -371,12 +373,69 @@ def batch_field(ix: Index, r: Resolver) -> Field | None:
         main = next((f for f, t in found if t), found[0][0])
         return with_alternatives(main, [f for f, _ in found if f is not main])
     v = number(named_value(ix, r, BATCH_NAMES), int) or first_kwarg(ix, r, ("batch_size",), int)
+    if v is None and defaults:
+        v = training_default(ix, BATCH_NAMES)
     if v is None and _hf_trainer(ix) is not None:
         for cs in ix.calls_named("TrainingArguments", "Seq2SeqTrainingArguments"):
             if not _searched(ix, "per_device_train_batch_size"):
                 # per_device_train_batch_size defaults to 8.
                 return Field(8, cs.node.lineno, "framework-default", "TrainingArguments default")
+    if v is None and defaults:
+        one = _one_example_per_step(ix)
+        if one is not None:
+            return Field(1, one.node.lineno, "inferred", f"one random example per step ({one.raw})")
     return to_field(v) if v is not None else None
+
+
+# Drawing one training example at random (the char-RNN tutorials' randomTrainingPair(),
+# random_training_set(), draw_random_sample()): each step sees a batch of one.
+_ONE_EXAMPLE = re.compile(
+    r"^(random(training)?(pair|example|sample|choice|set|chunk)|drawrandom\w*|"
+    r"randomtraining\w*)$"
+)
+
+
+def _one_example_per_step(ix: Index) -> CallSite | None:
+    """The call drawing one example per optimizer step, in a file that trains by hand
+    with no data loader; None otherwise."""
+    if not any(cs.last == "backward" for cs in ix.calls):
+        return None
+    if any(cs.last in ("DataLoader", "fit", "batch") for cs in ix.calls):
+        return None
+    for cs in ix.calls:
+        if not cs.loops:
+            continue
+        if _ONE_EXAMPLE.match(cs.last.lower().replace("_", "")):
+            return cs
+        # random.choice(pairs) in the training loop: one sentence pair per step.
+        arg = cs.node.args[0] if cs.node.args else None
+        if cs.name == "random.choice" and isinstance(arg, ast.Name) and _EXAMPLES.search(arg.id):
+            return cs
+    return None
+
+
+_EXAMPLES = re.compile(r"pairs|examples|samples|sentences|lines", re.I)
+
+
+def training_default(ix: Index, names: tuple[str, ...]) -> Val | None:
+    """The default of a ``names`` parameter of a function that trains, when nothing
+    calls it with another value in the file: TD3's ``def train(self, replay_buffer,
+    batch_size=256)`` in a module its entry point imports."""
+    trainers = training_scopes(ix)
+    for fname, defs in ix.functions.items():
+        for fn, cls in defs:
+            if (cls, fname) not in trainers:
+                continue
+            a = fn.args
+            params = a.posonlyargs + a.args
+            pairs = list(zip(params[len(params) - len(a.defaults) :], a.defaults, strict=True))
+            pairs += [(k, d) for k, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d]
+            for arg, default in pairs:
+                if arg.arg in names and isinstance(default, ast.Constant):
+                    value = default.value
+                    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                        return Val(value, "function-default", f"def {fname}(...)", fn.lineno)
+    return None
 
 
 def first_kwarg(ix: Index, r: Resolver, names: tuple[str, ...], kind: type = float) -> Val | None:

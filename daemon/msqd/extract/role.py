@@ -126,6 +126,12 @@ def _trains(ix: Index) -> bool:
 def training_names(ix: Index) -> set[str]:
     """Functions and classes of a module whose code trains, directly or through the
     module's own functions and methods (``train`` calling ``train_one_epoch``)."""
+    found = training_scopes(ix)
+    return {c for c, _f in found if c is not None} | {f for c, f in found if c is None and f}
+
+
+def training_scopes(ix: Index) -> set[tuple[str | None, str | None]]:
+    """(class, function) scopes whose code trains, directly or through local calls."""
     found = {cs.scope for cs in ix.calls if cs.scope != (None, None) and _training_call(cs)}
     for _ in range(4):  # a few levels of local calls; deeper chains are rare
         grown = set(found)
@@ -137,7 +143,7 @@ def training_names(ix: Index) -> set[str]:
         if grown == found:
             break
         found = grown
-    return {c for c, _f in found if c is not None} | {f for c, f in found if c is None and f}
+    return found
 
 
 def _module_level(ix: Index, language: str) -> bool:

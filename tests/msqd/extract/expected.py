@@ -480,6 +480,8 @@ EXPECTED["seq2seq-translation/seq2seq_gru.py"] = {
     "optimizer": ("SGD", "dec_opt = torch.optim.SGD(", "literal"),
     # open("data/eng-fra.txt"): the tutorial's Tatoeba sentence pairs.
     "dataset": ("Tatoeba eng-fra", "pairs = [tuple(normalize(s)", "literal"),
+    # One random sentence pair per optimizer step.
+    "batch_size": (1, "a, b = random.choice(pairs)", "inferred"),
     "loss": ("NLLLoss",),
     "device": (["cuda", "cpu"], "device = torch.device(", "literal"),
     "components": {

@@ -169,3 +169,39 @@ def test_a_named_data_file_is_the_dataset_when_nothing_else_is(
     assert card.value("dataset") == dataset
     if dataset is not None:
         assert card.fields["dataset"].line is not None
+
+
+def test_one_random_example_per_step_is_a_batch_of_one() -> None:
+    src = (
+        "import random\nimport torch\n"
+        "def random_training_pair():\n"
+        "    return random.choice(data)\n"
+        "def train(x, y):\n"
+        "    loss = crit(m(x), y)\n"
+        "    loss.backward()\n"
+        "    opt.step()\n"
+        "for it in range(1000):\n"
+        "    train(*random_training_pair())\n"
+    )
+    f = extract_source(src, "train.py").fields["batch_size"]
+    assert (f.value, f.how) == (1, "inferred")
+    # With a data loader the batch is the loader's, never an inferred 1.
+    loader = src + "loader = torch.utils.data.DataLoader(ds, batch_size=16)\n"
+    assert extract_source(loader, "train.py").fields["batch_size"].value == 16
+
+
+def test_a_training_method_default_batch_size_is_used() -> None:
+    src = (
+        "import torch\n"
+        "class Agent:\n"
+        "    def train(self, replay_buffer, batch_size=256):\n"
+        "        s, a = replay_buffer.sample(batch_size)\n"
+        "        loss = crit(self.q(s), a)\n"
+        "        self.opt.zero_grad()\n"
+        "        loss.backward()\n"
+        "        self.opt.step()\n"
+    )
+    f = extract_source(src, "td3.py").fields["batch_size"]
+    assert (f.value, f.how) == (256, "function-default")
+    helper = src.replace("loss.backward()", "pass").replace("self.opt.step()", "pass")
+    assert "batch_size" not in extract_source(helper, "td3.py").fields
