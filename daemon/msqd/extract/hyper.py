@@ -395,9 +395,9 @@ _ONE_EXAMPLE = re.compile(
 )
 
 
-def _one_example_per_step(ix: Index) -> CallSite | None:
-    """The call drawing one example per optimizer step, in a file that trains by hand
-    with no data loader; None otherwise."""
+def _one_example_per_step(ix: Index, batches: bool = False) -> CallSite | None:
+    """The call drawing one example per optimizer step (``batches``: or one random
+    batch), in a file that trains by hand with no data loader; None otherwise."""
     if not any(cs.last == "backward" for cs in ix.calls):
         return None
     if any(cs.last in ("DataLoader", "fit", "batch") for cs in ix.calls):
@@ -405,7 +405,8 @@ def _one_example_per_step(ix: Index) -> CallSite | None:
     for cs in ix.calls:
         if not cs.loops:
             continue
-        if _ONE_EXAMPLE.match(cs.last.lower().replace("_", "")):
+        squashed = cs.last.lower().replace("_", "")
+        if _ONE_EXAMPLE.match(squashed) or (batches and squashed == "randombatch"):
             return cs
         # random.choice(pairs) in the training loop: one sentence pair per step.
         arg = cs.node.args[0] if cs.node.args else None
@@ -461,6 +462,10 @@ def _unwrap_range(node: ast.expr) -> ast.Call | None:
 
 
 def epochs_field(ix: Index, r: Resolver) -> Field | None:
+    if _one_example_per_step(ix, batches=True) is not None:
+        # Examples drawn at random step after step: its "epochs" count steps, and
+        # step-based training has no epochs.
+        return None
     # (line of the loop or call, field): the last training site is the main one.
     found: list[tuple[int, Field]] = []
     loops = [loop for loop, _ in ix.fors]

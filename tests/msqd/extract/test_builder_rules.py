@@ -180,11 +180,16 @@ def test_one_random_example_per_step_is_a_batch_of_one() -> None:
         "    loss = crit(m(x), y)\n"
         "    loss.backward()\n"
         "    opt.step()\n"
-        "for it in range(1000):\n"
+        "for epoch in range(1000):\n"
         "    train(*random_training_pair())\n"
     )
-    f = extract_source(src, "train.py").fields["batch_size"]
+    card = extract_source(src, "train.py")
+    f = card.fields["batch_size"]
     assert (f.value, f.how) == (1, "inferred")
+    # Its "epochs" are steps: one random example each, so no epoch count.
+    assert "epochs" not in card.fields
+    looped = src.replace("train(*random_training_pair())", "train(*next_pair())")
+    assert extract_source(looped, "train.py").fields["epochs"].value == 1000
     # With a data loader the batch is the loader's, never an inferred 1.
     loader = src + "loader = torch.utils.data.DataLoader(ds, batch_size=16)\n"
     assert extract_source(loader, "train.py").fields["batch_size"].value == 16
