@@ -222,6 +222,13 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         out["optimizer"] = Field(canon, v.line, v.how, v.detail or "optimizer")
         if not hf:
             implicit = _default_lr(None, canon), v.line, canon
+    elif not hf and (manual := _manual_update(ix, r)) is not None:
+        # ``p.data += -lr * p.grad`` by hand (a lecture's MLP, a tutorial's RNN): plain
+        # SGD at the rate it multiplies the gradient by.
+        line, rate = manual
+        out["optimizer"] = Field("SGD", line, "inferred", "manual update (param -= lr * grad)")
+        if rate is not None:
+            out["learning_rate"] = rate
     elif hf and (trainer := _hf_trainer(ix)) is not None:
         # transformers' Trainer builds AdamW when neither ``optim`` nor ``optimizers``
         # says otherwise, at TrainingArguments' default rate of 5e-5.
@@ -252,6 +259,79 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
     if sched is not None:
         out["scheduler"] = sched
     return out
+
+
+def _manual_update(ix: Index, r: Resolver) -> tuple[int, Field | None] | None:
+    """(line, learning rate) of a hand-written gradient step in a file that trains:
+    ``p.data += -lr * p.grad``, ``w -= lr * w.grad``, ``p.data.add_(-lr, p.grad)``."""
+    if not any(cs.last == "backward" for cs in ix.calls):
+        return None
+    for node in ast.walk(ix.tree):
+        factor = None
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
+            if _has_grad(node.value) and isinstance(node.value, ast.BinOp):
+                factor = _other_factor(node.value)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("add_", "sub_")
+            and any(_grad_ref(a) or (isinstance(a, ast.BinOp) and _has_grad(a)) for a in node.args)
+        ):
+            alpha = kwarg(node, "alpha")
+            first = node.args[0] if node.args else None
+            factor = alpha if alpha is not None else first if not _has_grad(first) else None
+            if factor is None and isinstance(first, ast.BinOp):
+                factor = _other_factor(first)
+        if factor is None:
+            continue
+        rate = _rate(ix, r, factor)
+        if rate is not None:
+            return node.lineno, rate
+    return None
+
+
+def _has_grad(node: ast.expr | None) -> bool:
+    return node is not None and any(
+        isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node)
+    )
+
+
+def _other_factor(node: ast.BinOp) -> ast.expr | None:
+    """In ``-lr * p.grad`` the factor that is not the gradient."""
+    if not isinstance(node.op, ast.Mult):
+        return None
+    for a, b in ((node.left, node.right), (node.right, node.left)):
+        if _grad_ref(b) and not _has_grad(a):
+            return a
+    return None
+
+
+def _grad_ref(node: ast.expr) -> bool:
+    """``p.grad`` or ``p.grad.data`` itself (not ``p.grad.norm()``)."""
+    if isinstance(node, ast.Attribute) and node.attr == "data":
+        node = node.value
+    return isinstance(node, ast.Attribute) and node.attr == "grad"
+
+
+def _rate(ix: Index, r: Resolver, node: ast.expr) -> Field | None:
+    """A positive learning rate from ``-lr``, ``0.1`` or ``lr`` (``lr = 0.1 if i < n else
+    0.01`` gives the rate it starts with)."""
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    if isinstance(node, ast.Constant):
+        v = number(Val(node.value, "literal", "", node.lineno))
+        return to_field(v) if v is not None and v.value > 0 else None
+    if isinstance(node, ast.Name):
+        for b in ix.bindings.get(node.id, ()):
+            value = b.value.body if isinstance(b.value, ast.IfExp) else b.value
+            if value is None:
+                continue
+            v = number(r.resolve(value, b.scope))
+            if v is not None and v.value > 0:
+                if v.how == "literal":
+                    v = Val(v.value, "constant", node.id, b.line)
+                return to_field(v)
+    return None
 
 
 def _hf_trainer(ix: Index) -> CallSite | None:

@@ -210,3 +210,26 @@ def test_a_training_method_default_batch_size_is_used() -> None:
     assert (f.value, f.how) == (256, "function-default")
     helper = src.replace("loss.backward()", "pass").replace("self.opt.step()", "pass")
     assert "batch_size" not in extract_source(helper, "td3.py").fields
+
+
+@pytest.mark.parametrize(
+    ("update", "lr"),
+    [
+        ("lr = 0.1 if i < 100000 else 0.01\nfor p in parameters:\n    p.data += -lr * p.grad", 0.1),
+        ("for p in net.parameters():\n    p.data.add_(-0.005, p.grad.data)", 0.005),
+        ("with torch.no_grad():\n    w -= 0.5 * w.grad", 0.5),
+    ],
+)
+def test_a_hand_written_gradient_step_is_sgd_at_its_rate(update: str, lr: float) -> None:
+    src = "import torch\nloss = crit(m(x), y)\nloss.backward()\n" + update + "\n"
+    card = extract_source(src, "train.py")
+    assert card.value("optimizer") == "SGD" and card.fields["optimizer"].how == "inferred"
+    assert card.value("learning_rate") == lr
+
+
+def test_summing_gradient_norms_is_not_an_update() -> None:
+    src = (
+        "import torch\nloss.backward()\ntotal = 0.0\n"
+        "for p in m.parameters():\n    total += p.grad.norm() * 2\n"
+    )
+    assert "optimizer" not in extract_source(src, "train.py").fields
