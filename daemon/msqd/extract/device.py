@@ -7,6 +7,7 @@ Order is the order of preference in the code (``"cuda" if ... else "cpu"`` gives
 from __future__ import annotations
 
 import ast
+import re
 
 from ..card import Field
 from .common import kwarg, resolve_at
@@ -63,6 +64,31 @@ def _returned(ix: Index, value: ast.expr) -> ast.expr:
     # Returns that name no device (``return torch.device(name)``): keep the call, whose
     # arguments (get_device("cuda")) may name it.
     return out if rets and _strings(out) else value
+
+
+_THEANO_DEVICE = re.compile(r"(?:^|,)\s*device\s*=\s*(cuda\d*|gpu\d*|cpu)\b")
+_MODELISH = re.compile(r"model|net|module|encoder|decoder|generator|discriminator|policy", re.I)
+
+
+def _theano(ix: Index) -> bool:
+    """Theano runs the model: imported (itself or Lasagne), or chosen as Keras' backend;
+    its flags mean nothing when ``KERAS_BACKEND`` is "tensorflow"."""
+    if any(m.split(".")[0] in ("theano", "lasagne") for m, _ in ix.import_lines):
+        return True
+    for stmt in ix.tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant):
+            for t in stmt.targets:
+                key = t.slice if isinstance(t, ast.Subscript) else None
+                if isinstance(key, ast.Constant) and key.value == "KERAS_BACKEND":
+                    return stmt.value.value == "theano"
+    return False
+
+
+def _model_like(func: ast.expr) -> bool:
+    """``model.to(...)``, ``self.net.to(...)``: a model moved, not a result."""
+    owner = func.value if isinstance(func, ast.Attribute) else None
+    name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+    return bool(_MODELISH.search(name or ""))
 
 
 def device_field(ix: Index, r: Resolver) -> Field | None:
@@ -158,6 +184,14 @@ def device_field(ix: Index, r: Resolver) -> Field | None:
                 for ln, _, s in _strings(a[1]):
                     add(_norm(s), ln)
                 detail = detail or f"{cs.raw}({a[0].value})"
+    if not chain and _theano(ix):
+        # Theano (Keras 1, Lasagne): os.environ["THEANO_FLAGS"] = "floatX=float32,device=cuda".
+        for text, ln in ix.strings:
+            m = _THEANO_DEVICE.search(text)
+            if m and _norm(m.group(1)):
+                add(_norm(m.group(1)), ln)
+                detail = detail or "THEANO_FLAGS device"
+                break
     if not chain:
         for cs in ix.calls:
             v = resolve_at(r, cs, kwarg(cs.node, "device"))
@@ -175,7 +209,10 @@ def device_field(ix: Index, r: Resolver) -> Field | None:
                     # .cuda() guarded by an availability check: the code also runs on CPU.
                     add("cpu", cs.node.lineno)
             for ln, _, s in _strings(cs.node) if cs.last == "to" else ():
-                add(_norm(s), ln)
+                word = _norm(s)
+                if word == "cpu" and not _model_like(cs.node.func):
+                    continue  # x.to("cpu").numpy(): results brought back, not a device
+                add(word, ln)
         elif cs.last == "device" and cs.name.startswith(("tf.", "tensorflow")) and cs.node.args:
             for ln, _, s in _strings(cs.node.args[0]):
                 add(_norm(s), ln)

@@ -233,3 +233,24 @@ def test_summing_gradient_norms_is_not_an_update() -> None:
         "for p in m.parameters():\n    total += p.grad.norm() * 2\n"
     )
     assert "optimizer" not in extract_source(src, "train.py").fields
+
+
+def test_bringing_results_back_to_the_cpu_is_not_a_device_choice() -> None:
+    src = "import torch\ndef show(x):\n    return x.to('cpu').numpy()\n"
+    assert "device" not in extract_source(src, "utils.py").fields
+    moved = "import torch\nmodel = Net()\nmodel.to('cpu')\n"
+    assert extract_source(moved, "run.py").fields["device"].value == ["cpu"]
+
+
+@pytest.mark.parametrize(
+    ("head", "device"),
+    [
+        ("import theano\n", ["cuda"]),
+        ("os.environ['KERAS_BACKEND'] = 'theano'\n", ["cuda"]),
+        ("os.environ['KERAS_BACKEND'] = 'tensorflow'\n", None),  # the flags do nothing
+    ],
+)
+def test_theano_flags_name_the_device_when_theano_runs(head: str, device: list[str] | None) -> None:
+    src = "import os\n" + head + "os.environ['THEANO_FLAGS'] = 'floatX=float32,device=cuda'\n"
+    card = extract_source(src + "import keras\n", "gan.py")
+    assert card.value("device") == device
