@@ -44,6 +44,7 @@ _FOLDER_LOADERS = {
     "urlretrieve",
     "download_url",
     "get_file",  # keras.utils.get_file(fname, origin=URL)
+    "read_data_sets",  # TF1: input_data.read_data_sets("MNIST_data")
 }
 _HUB_LOADERS = {"load_dataset", "load", "builder"}
 _HUB_ID = re.compile(r"^[A-Za-z][\w-]*(/[\w.-]+)?(:[\w.]+)?$")

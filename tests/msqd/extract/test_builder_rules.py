@@ -254,3 +254,12 @@ def test_theano_flags_name_the_device_when_theano_runs(head: str, device: list[s
     src = "import os\n" + head + "os.environ['THEANO_FLAGS'] = 'floatX=float32,device=cuda'\n"
     card = extract_source(src + "import keras\n", "gan.py")
     assert card.value("device") == device
+
+
+def test_tf1_read_data_sets_names_its_dataset() -> None:
+    src = (
+        "import tensorflow as tf\n"
+        "from tensorflow.examples.tutorials.mnist import input_data\n"
+        "mnist = input_data.read_data_sets('MNIST_data', validation_size=0)\n"
+    )
+    assert extract_source(src, "ae.py").value("dataset") == "MNIST"
