@@ -217,7 +217,31 @@ def unet_findings(ix: Index) -> list[Finding]:
         owner = cs.scope[0]
         attrs = up_attrs.get(owner, set()) if owner else set()
         ups = [e for e in parts.elts if _upsampled(ix, e, cs.scope, attrs)]
+        where = f"{owner}.{cs.scope[1]}" if owner else str(cs.scope[1])
         if ups and len(ups) < len(parts.elts) and _downsamples(ix, owner, cs.scope):
-            where = f"{owner}.{cs.scope[1]}" if owner else str(cs.scope[1])
             return [("unet", 4, cs.node.lineno, f"U-Net skip connection (cat in {where})")]
+        stack = _popped_stack(parts.elts)
+        if stack is not None and _pushed(ix, stack, cs.scope):
+            # hs.append(h) on the way down, cat([h, hs.pop()]) on the way up: the
+            # feature stack of a DDPM/score-model U-Net.
+            return [("unet", 4, cs.node.lineno, f"U-Net skip stack ({stack}.pop() in {where})")]
     return []
+
+
+def _popped_stack(elts: list[ast.expr]) -> str | None:
+    """``hs`` when one part of a concatenation is ``hs.pop()``."""
+    for e in elts:
+        if (
+            isinstance(e, ast.Call)
+            and isinstance(e.func, ast.Attribute)
+            and e.func.attr == "pop"
+            and not e.args
+            and isinstance(e.func.value, ast.Name)
+        ):
+            return e.func.value.id
+    return None
+
+
+def _pushed(ix: Index, stack: str, scope: tuple[str | None, str | None]) -> bool:
+    """Whether the same function appends to ``stack``."""
+    return any(cs.raw == f"{stack}.append" and cs.scope == scope for cs in ix.calls)

@@ -263,3 +263,28 @@ def test_tf1_read_data_sets_names_its_dataset() -> None:
         "mnist = input_data.read_data_sets('MNIST_data', validation_size=0)\n"
     )
     assert extract_source(src, "ae.py").value("dataset") == "MNIST"
+
+
+def test_a_feature_stack_pushed_down_and_popped_up_is_a_unet() -> None:
+    src = """
+    import torch
+    import torch.nn as nn
+
+    class ScoreNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.down = nn.ModuleList([nn.Conv2d(3, 3, 3) for _ in range(3)])
+            self.up = nn.ModuleList([nn.Conv2d(6, 3, 3) for _ in range(3)])
+
+        def forward(self, x, t):
+            hs = [x]
+            for m in self.down:
+                hs.append(m(hs[-1]))
+            h = hs.pop()
+            for m in self.up:
+                h = m(torch.cat([h, hs.pop()], dim=1))
+            return h
+    """
+    assert "unet" in _fams(src)
+    flat = src.replace("hs.append(m(hs[-1]))", "x = m(x)")
+    assert "unet" not in _fams(flat)
