@@ -282,18 +282,10 @@ _PIXEL_DECODER = ("convtranspose", "upsample", "pixelshuffle", "deconv")
 
 
 # Families an imported class's name may vouch for: not the ones whose words name
-# library helpers too (ImageDataGenerator, an actor-critic "critic", skimage's denoise_*).
+# library helpers too (ImageDataGenerator, an actor-critic "critic", skimage's denoise_*,
+# Lightning's *Plugin for GIN); graph libraries count by their import instead.
 _IMPORTED_FAMILIES = frozenset(
-    {
-        "cnn-classifier",
-        "unet",
-        "resnet",
-        "transformer",
-        "rnn-lstm",
-        "gnn",
-        "seq2seq",
-        "super-resolution",
-    }
+    {"cnn-classifier", "unet", "resnet", "transformer", "rnn-lstm", "seq2seq", "super-resolution"}
 )
 
 

@@ -112,6 +112,8 @@ def test_a_model_built_elsewhere_names_its_family(src: str, family: str) -> None
     [
         # Library helpers whose names hold architecture words are not models.
         "import tensorflow as tf\nfrom huggingface_hub import login\nlogin()\ny = tf.gather(x, i)\n",
+        "from lightning.pytorch.plugins import MixedPrecisionPlugin\np = MixedPrecisionPlugin()\n"
+        + TORCH_LOOP,
         "from sklearn.compose import ColumnTransformer\nct = ColumnTransformer([])\nct.fit(X)\n",
     ],
 )
