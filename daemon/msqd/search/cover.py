@@ -33,7 +33,7 @@ import numpy as np
 from .. import vocab
 from ..store.db import Store
 from .fieldtable import FieldTable
-from .names import MAX_JOIN, NameIndex, split_words
+from .names import MAX_JOIN, TYPO_MIN, NameIndex, split_words
 from .query import STOPWORDS
 
 # Words held by more cards than this are not looked up one by one: their idf is
@@ -169,7 +169,7 @@ class CoverStage:
         fixes: dict[str, str] = {}
         for w in _TYPED_RE.findall(text):
             low = w.lower()
-            if len(low) < 5 or not low.isalpha() or low in fixes or low in STOPWORDS:
+            if len(low) < TYPO_MIN or not low.isalpha() or low in fixes or low in STOPWORDS:
                 continue
             if self._df(low, size) == 0:
                 fixed = self.table.names.correct(low)

@@ -27,8 +27,9 @@ IDENT = 0.5
 MAX_JOIN = 4
 # How much of a key's weight depends on how much of its name it covers.
 SPECIFIC = 0.4
-# Typo correction looks at name words of this length and more.
-TYPO_MIN = 5
+# Typo correction looks at name words of this length and more: one edit turns too
+# many short English words into a name ("stock" -> stack, "price" -> prime).
+TYPO_MIN = 6
 # Packed weights: 0..256 (1.0) in 9 bits.
 _WBITS = 9
 _WMASK = (1 << _WBITS) - 1

@@ -49,6 +49,8 @@ def test_name_index_follows_slots_and_corrects_typos() -> None:
     assert idx.correct("wassertein") == "wasserstein"  # one letter missing
     assert idx.correct("cyclegan") is None  # not a typo
     assert idx.correct("gann") is None  # too short to guess
+    idx.put(3, {"stack": 1.0, "prime": 1.0})
+    assert idx.correct("stock") is None and idx.correct("price") is None  # English words
     idx.drop(0)
     assert idx.lookup("cyclegan") == {} and idx.correct("cycelgan") is None
     idx.renumber([1, 2])  # after compaction old slot 1 is 0, old 2 is 1
