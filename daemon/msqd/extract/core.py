@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..card import Component, Field, ModelCard
 from . import components as comp_mod
-from . import data, device, diffusion, family, hyper, inherit, params, role, training
+from . import data, device, diffusion, family, hydraconf, hyper, inherit, params, role, training
 from .describe import describe
 from .identifiers import identifiers
 from .ids import created_time, model_id_for, project_for
@@ -179,6 +179,18 @@ def _facts(
         ("mixed_precision", lambda: _set(card, "mixed_precision", training.precision_field(ix, r))),
         ("device", lambda: _set(card, "device", device.device_field(ix, r))),
     ]
+
+    def hydra_values() -> None:
+        # A Hydra app's values live in the config its decorator composes: they fill
+        # what the script itself does not say.
+        entries, problems = hydraconf.hydra_entries(ix, base_dir)
+        for k, f in hydraconf.hydra_fields(entries).items():
+            if k not in card.fields:
+                card.fields[k] = f
+        for problem in problems:
+            card.message = _join(card.message, problem)
+
+    steps.append(("hydra config", hydra_values))
     for what, fn in steps:
         _guard(card, what, fn)
     if card.role == "train":
