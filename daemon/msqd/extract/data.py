@@ -307,6 +307,10 @@ _GENERIC_DATA = frozenset({
     "processed", "images", "image", "img", "imgs", "results", "checkpoint", "checkpoints",
     "model", "models", "dev", "all", "full",
 })  # fmt: skip
+_READERS = {
+    "open", "glob", "iglob", "read_csv", "read_table", "read_json", "read_parquet",
+    "loadtxt", "genfromtxt", "load", "read_text", "Path",
+}  # fmt: skip
 _SPLIT_FILE = re.compile(
     r"(train|test|val|valid|dev)([^a-z].*)?|.*[^a-z](train|test|val|valid|dev)"
 )
@@ -317,6 +321,12 @@ def _data_file(ix: Index, r: Resolver) -> Field | None:
     for cs in ix.calls:
         node = arg_or_kw(cs.node, 0, "path", "pathname", "filepath_or_buffer", "file", "fname")
         if node is None:
+            continue
+        # Any call given a literal path (a project's own findFiles("data/names/*.txt"));
+        # paths in variables are followed only into readers (resolving every call's
+        # first argument would cost more than the rest of the dataset rules).
+        literal = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if not literal and cs.last not in _READERS:
             continue
         v = _path_val(r, cs, node)
         if v is None or not isinstance(v.value, str) or "://" in v.value:

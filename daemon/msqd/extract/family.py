@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..card import Component, Field
 from .common import path_names
@@ -190,17 +191,9 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
             # A model built from an imported module (``vgg16.Vgg16()``,
             # ``pix2pix.unet_generator(...)``, lightning's demo ``Transformer``): its
             # name says what it is, as a class of the file's own would.
-            for pat, fam, w in CLASS_WORDS:
-                # Classes by any name; functions (tf.gather, login) only as builders
-                # of a named network (``unet_generator``, ``resnet_v2``).
-                builder = "_" in cs.last and fam in ("unet", "resnet", "cnn-classifier")
-                if (
-                    fam in _IMPORTED_FAMILIES
-                    and (cs.last[:1].isupper() or builder)
-                    and re.search(pat, low)
-                ):
-                    detail = f"class {cs.last} (imported)"
-                    ev.append(Evidence(fam, w, cs.node.lineno, detail, file))
+            for fam, w in _imported_families(cs.last):
+                detail = f"class {cs.last} (imported)"
+                ev.append(Evidence(fam, w, cs.node.lineno, detail, file))
         hub = _hub_model(cs)
         if hub is not None:
             hub_low = hub.lower()
@@ -287,6 +280,23 @@ _PIXEL_DECODER = ("convtranspose", "upsample", "pixelshuffle", "deconv")
 _IMPORTED_FAMILIES = frozenset(
     {"cnn-classifier", "unet", "resnet", "transformer", "rnn-lstm", "seq2seq", "super-resolution"}
 )
+
+
+@lru_cache(maxsize=4096)
+def _imported_families(last: str) -> tuple[tuple[str, int], ...]:
+    """(family, weight) an imported callable's name vouches for; cached: the same names
+    (``nn.Linear``, ``np.zeros``) come back in every file."""
+    low = last.lower()
+    # Classes by any name; functions (tf.gather, login) only as builders of a named
+    # network (``unet_generator``, ``resnet_v2``).
+    upper = last[:1].isupper()
+    return tuple(
+        (fam, w)
+        for pat, fam, w in CLASS_WORDS
+        if fam in _IMPORTED_FAMILIES
+        and (upper or ("_" in last and fam in ("unet", "resnet", "cnn-classifier")))
+        and re.search(pat, low)
+    )
 
 
 def _hub_model(cs: CallSite) -> str | None:

@@ -264,8 +264,8 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
 def _manual_update(ix: Index, r: Resolver) -> tuple[int, Field | None] | None:
     """(line, learning rate) of a hand-written gradient step in a file that trains:
     ``p.data += -lr * p.grad``, ``w -= lr * w.grad``, ``p.data.add_(-lr, p.grad)``."""
-    if not any(cs.last == "backward" for cs in ix.calls):
-        return None
+    if "grad" not in ix.names or not any(cs.last == "backward" for cs in ix.calls):
+        return None  # no ``.grad`` read anywhere: skip the walk over the whole tree
     for node in ast.walk(ix.tree):
         factor = None
         if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
