@@ -17,7 +17,7 @@ from functools import lru_cache
 from ..card import Component, Field
 from .common import path_names
 from .index import CallSite, Index
-from .process import diffusion_findings, unet_findings
+from .process import diffusion_findings, unet_findings, vae_findings
 from .signals import (
     CALL_EVIDENCE,
     CLASS_WORDS,
@@ -241,8 +241,8 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
             if re.search(pat, low):
                 ev.append(Evidence(fam, w, comp.line, f"class {comp.name}", f))
     # What the code computes, whatever it names things: noise schedule, forward
-    # process, noise-prediction loss, U-Net skip connections.
-    for fam, w, line, detail in diffusion_findings(ix) + unet_findings(ix):
+    # process, noise-prediction loss, U-Net skip connections, reparameterization, KL.
+    for fam, w, line, detail in diffusion_findings(ix) + unet_findings(ix) + vae_findings(ix):
         ev.append(Evidence(fam, w, line, detail, file))
     return ev
 

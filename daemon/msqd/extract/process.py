@@ -9,7 +9,9 @@ instead, and only at a few indexed call sites, so they cost little:
 * noise prediction: a regression loss between a model output and Gaussian noise
   drawn with ``randn_like``/``randn``;
 * a U-Net skip connection: the concatenation of an upsampled tensor with an earlier
-  feature map, in a model that also downsamples.
+  feature map, in a model that also downsamples;
+* a VAE: the reparameterization ``mu + exp(0.5 * logvar) * eps`` with Gaussian ``eps``,
+  or the Gaussian KL term ``1 + logvar - mu**2 - exp(logvar)``, whatever they are called.
 
 Each finding is ``(family, weight, line, detail)``; the detail starts with the kind of
 evidence (the text before `` (``), which :mod:`.family` counts once per family.
@@ -25,7 +27,13 @@ from .index import Binding, Index, Scope
 Finding = tuple[str, int, int, str]
 
 _REGRESSION_FNS = {"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"}
-_NOISE_FNS = {"randn_like", "randn", "normal", "standard_normal", "normal_like"}
+_NOISE_FNS = {"randn_like", "randn", "normal", "standard_normal", "normal_like", "random_normal"}
+_EXP_FNS = ("exp", "exp_")
+_MOVES = frozenset({"to", "cuda", "type_as", "float", "detach"})
+_SCHEDULE_NAMES = frozenset(
+    {"beta", "betas", "alphas", "alphas_cumprod", "alpha_bar", "alphas_bar", "sigmas"}
+    | {"timesteps", "num_timesteps", "noise_scheduler"}
+)
 _UPSAMPLE_FNS = {"interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "resize"}
 _UPSAMPLE_LAYERS = re.compile(r"^(ConvTranspose\dd|Conv\dDTranspose|Upsample|UpSampling\dD)$")
 _UPSAMPLE_LAYER_NAMES = (
@@ -96,6 +104,14 @@ def _schedule_from_cumprod(ix: Index) -> list[Finding]:
 
 def _is_noise(ix: Index, node: ast.expr, scope: Scope) -> bool:
     node = _deref(ix, node, scope)
+    # randn(...).to(device), randn_like(x).cuda(): still the noise
+    while (
+        isinstance(node, ast.Call)
+        and _last(node) in _MOVES
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Call)
+    ):
+        node = node.func.value
     return isinstance(node, ast.Call) and _last(node) in _NOISE_FNS
 
 
@@ -245,3 +261,121 @@ def _popped_stack(elts: list[ast.expr]) -> str | None:
 def _pushed(ix: Index, stack: str, scope: tuple[str | None, str | None]) -> bool:
     """Whether the same function appends to ``stack``."""
     return any(cs.raw == f"{stack}.append" and cs.scope == scope for cs in ix.calls)
+
+
+def _calls_in(node: ast.expr, names: tuple[str, ...]) -> bool:
+    return any(isinstance(n, ast.Call) and _last(n) in names for n in ast.walk(node))
+
+
+def _exp_of(node: ast.expr) -> ast.expr | None:
+    """X for ``exp(X)`` or ``X.exp()``."""
+    if isinstance(node, ast.Call) and _last(node) in _EXP_FNS:
+        if node.args:
+            return node.args[0]
+        if isinstance(node.func, ast.Attribute):
+            return node.func.value
+    return None
+
+
+def _noise_times_scale(ix: Index, a: ast.expr, b: ast.expr, scope: Scope) -> bool:
+    """``eps * exp(...)`` (either order, through one assignment each): a sampled latent.
+
+    A diffusion step scales noise by ``sqrt(1 - abar)``, never by an exponential of
+    a predicted log-variance, so that form is left out.
+    """
+    for noise, scale in ((a, b), (b, a)):
+        if _is_noise(ix, noise, scope):
+            s = _deref(ix, scale, scope)
+            if _calls_in(s, _EXP_FNS) and not _has_sqrt_of_one_minus(s):
+                return True
+    return False
+
+
+def _reparameterized(ix: Index, node: ast.AST, scope: Scope) -> bool:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        for side in (node.left, node.right):
+            if (
+                isinstance(side, ast.BinOp)
+                and isinstance(side.op, ast.Mult)
+                and _noise_times_scale(ix, side.left, side.right, scope)
+            ):
+                return True
+    elif isinstance(node, ast.Call) and _last(node) in ("add", "add_"):
+        # eps.mul(std).add_(mu)
+        inner = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if (
+            isinstance(inner, ast.Call)
+            and _last(inner) in ("mul", "mul_")
+            and isinstance(inner.func, ast.Attribute)
+            and inner.args
+        ):
+            return _noise_times_scale(ix, inner.func.value, inner.args[0], scope)
+    return False
+
+
+def _terms(node: ast.expr) -> list[ast.expr]:
+    """The operands of a chain of + and -."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+        return _terms(node.left) + _terms(node.right)
+    return [node]
+
+
+def _squared(node: ast.expr) -> bool:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        return isinstance(node.right, ast.Constant) and node.right.value == 2
+    if isinstance(node, ast.Call) and _last(node) == "square":
+        return True
+    return (
+        isinstance(node, ast.Call)
+        and _last(node) == "pow"
+        and any(isinstance(a, ast.Constant) and a.value == 2 for a in node.args)
+    )
+
+
+def _gaussian_kl(node: ast.AST) -> bool:
+    """``1 + logvar - mu**2 - exp(logvar)`` in any order and any names."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub)):
+        return False
+    terms = _terms(node)
+    if len(terms) < 4 or not any(_is_one(t) for t in terms):
+        return False
+    texts = {ast.unparse(t) for t in terms}
+    return any(_squared(t) for t in terms) and any(
+        (x := _exp_of(t)) is not None and ast.unparse(x) in texts for t in terms
+    )
+
+
+def _code_units(ix: Index) -> list[tuple[list[ast.stmt], Scope]]:
+    units: list[tuple[list[ast.stmt], Scope]] = [
+        ([s for s in ix.tree.body if not isinstance(s, _DEFS)], (None, None))
+    ]
+    for name, defs in ix.functions.items():
+        units.extend((fn.body, (owner, name)) for fn, owner in defs)
+    return units
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def vae_findings(ix: Index) -> list[Finding]:
+    """The reparameterization trick and the Gaussian KL term, read from the expressions."""
+    if not ix.calls_named(*_EXP_FNS):
+        return []
+    reparam: Finding | None = None
+    kl: Finding | None = None
+    # A diffusion sampler draws x = mean + exp(0.5 * logvar) * noise too: where a
+    # noise schedule is in sight, the same formula is not evidence of a VAE.
+    noisy = bool(ix.calls_named(*_NOISE_FNS)) and not (
+        _SCHEDULE_NAMES & ix.names.keys() or diffusion_findings(ix)
+    )
+    for body, scope in _code_units(ix):
+        for stmt in body:
+            for node in ast.walk(stmt):
+                line = getattr(node, "lineno", 0)
+                if reparam is None and noisy and _reparameterized(ix, node, scope):
+                    reparam = ("vae", 4, line, "reparameterization (mu + exp(...) * noise)")
+                elif kl is None and _gaussian_kl(node):
+                    kl = ("vae", 3, line, "Gaussian KL term (1 + logvar - mu^2 - exp(logvar))")
+                if reparam and kl:
+                    return [reparam, kl]
+    return [f for f in (reparam, kl) if f]
