@@ -357,4 +357,15 @@ def imported_calls(ix: Index, base_dir: str | None, project_dir: str | None) -> 
             path = module_file(mod, dirs) if mod else None
         if path is not None:
             called.setdefault(path, set()).add(name)
+    if ix.star_imports:
+        # ``from data import *``: the bare calls this file neither defines nor imports
+        # by name may come from there (which ones, the module's own index knows).
+        local = set(ix.functions) | set(ix.classes) | set(ix.imports)
+        bare = {cs.last for cs in ix.calls if cs.raw == cs.last and cs.last not in local}
+        for mod in ix.star_imports:
+            if mod.lstrip(".").split(".")[0] in _NOT_SIBLINGS:
+                continue
+            path = module_file(mod, dirs)
+            if path is not None:
+                called.setdefault(path, set()).update(bare)
     return called

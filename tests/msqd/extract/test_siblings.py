@@ -150,3 +150,31 @@ def test_entry_point_carries_values_from_the_modules_it_calls(tmp_path: Path) ->
     # A helper that nothing trains through gives nothing to a file that is not an entry point.
     (p / "plot.py").write_text("import train\nhelp(train)\n")
     assert "optimizer" not in extract_file(p / "plot.py", tmp_path).fields
+
+
+def test_entry_point_takes_the_dataset_of_a_star_imported_data_module(tmp_path: Path) -> None:
+    """``from data import *`` then calls of its functions: the data the module reads is
+    what the entry point trains on."""
+    p = tmp_path / "proj"
+    p.mkdir()
+    (p / "data.py").write_text(
+        "import glob\n"
+        "def find_files(path): return glob.glob(path)\n"
+        "def line_to_tensor(line): return line\n"
+        "lines = {}\n"
+        "for filename in find_files('../data/surnames/*.txt'):\n"
+        "    lines[filename] = open(filename).read().split()\n"
+    )
+    (p / "train.py").write_text(
+        "import torch\nfrom data import *\n"
+        "rnn = torch.nn.RNN(57, 128)\n"
+        "opt = torch.optim.SGD(rnn.parameters(), lr=0.005)\n"
+        "for it in range(1000):\n"
+        "    out, _ = rnn(line_to_tensor('x'))\n"
+        "    out.sum().backward()\n"
+        "    opt.step()\n"
+    )
+    card = extract_file(p / "train.py", tmp_path)
+    assert card.role == "train"
+    assert card.fields["dataset"].value == "surnames"
+    assert card.fields["dataset"].file == str(p / "data.py")
