@@ -84,6 +84,19 @@ def _theano(ix: Index) -> bool:
     return False
 
 
+_FLAG = re.compile(r"^(use_?)?(cuda|gpu)$", re.I)
+
+
+def _cuda_flag(ix: Index) -> bool | None:
+    """The value of a ``USE_CUDA = True`` / ``use_gpu = False`` switch, if the file has one."""
+    for key, binds in ix.bindings.items():
+        if _FLAG.match(key.rsplit(".", 1)[-1]):
+            for b in binds:
+                if isinstance(b.value, ast.Constant) and isinstance(b.value.value, bool):
+                    return b.value.value
+    return None
+
+
 def _model_like(func: ast.expr) -> bool:
     """``model.to(...)``, ``self.net.to(...)``: a model moved, not a result."""
     owner = func.value if isinstance(func, ast.Attribute) else None
@@ -203,10 +216,14 @@ def device_field(ix: Index, r: Resolver) -> Field | None:
     for cs in ix.calls:
         if cs.last in ("to", "cuda") and not chain:
             if cs.last == "cuda" and not cs.node.args and isinstance(cs.node.func, ast.Attribute):
+                flag = _cuda_flag(ix)
+                if flag is False:
+                    add("cpu", cs.node.lineno)
                 add("cuda", cs.node.lineno)
                 detail = detail or ".cuda()"
-                if "is_available" in ix.by_last:
-                    # .cuda() guarded by an availability check: the code also runs on CPU.
+                if "is_available" in ix.by_last or flag is not None:
+                    # .cuda() guarded by an availability check or a USE_CUDA switch:
+                    # the code also runs on CPU.
                     add("cpu", cs.node.lineno)
             for ln, _, s in _strings(cs.node) if cs.last == "to" else ():
                 word = _norm(s)
@@ -234,6 +251,13 @@ def device_field(ix: Index, r: Resolver) -> Field | None:
                 detail = detail or "Trainer(accelerator)"
             gpus = resolve_at(r, cs, kwarg(cs.node, "gpus"))
             devs = resolve_at(r, cs, kwarg(cs.node, "devices"))
+            asked = kwarg(cs.node, "gpus") or kwarg(cs.node, "devices")
+            if (gpus or devs) is None and asked and "device_count" in ix.by_last and not chain:
+                # gpus=args.gpus with args.gpus = torch.cuda.device_count(): every GPU
+                # there is, or the CPU when there is none.
+                add("cuda", cs.node.lineno)
+                add("cpu", cs.node.lineno)
+                detail = detail or "Trainer(gpus=device_count())"
             n = gpus.value if gpus is not None else devs.value if devs is not None else None
             if gpus is not None and isinstance(n, int) and n > 0:
                 add("cuda", cs.node.lineno)

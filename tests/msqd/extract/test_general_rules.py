@@ -87,6 +87,31 @@ def test_device_jax_platform() -> None:
     assert _value(src, "device") == ["cpu"]
 
 
+@pytest.mark.parametrize(
+    ("flag", "want"),
+    [("USE_CUDA = True", ["cuda", "cpu"]), ("use_gpu = False", ["cpu", "cuda"]), ("", ["cuda"])],
+)
+def test_a_cuda_switch_means_the_code_also_runs_on_the_cpu(flag: str, want: list[str]) -> None:
+    src = f"""
+    import torch
+    {flag}
+    net = torch.nn.Linear(2, 2)
+    if {flag.split(" ")[0] or "True"}:
+        net.cuda()
+    """
+    assert _value(src, "device") == want
+
+
+def test_lightning_gpus_set_to_the_device_count_run_on_gpu_or_cpu() -> None:
+    src = """
+    import torch
+    import pytorch_lightning as pl
+    args.gpus = torch.cuda.device_count()
+    trainer = pl.Trainer(gpus=args.gpus, max_epochs=3)
+    """
+    assert _value(src, "device") == ["cuda", "cpu"]
+
+
 def test_no_device_when_none_is_named() -> None:
     src = """
     import jax
