@@ -240,6 +240,7 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
         for pat, fam, w in CLASS_WORDS:
             if re.search(pat, low):
                 ev.append(Evidence(fam, w, comp.line, f"class {comp.name}", f))
+    ev += _suffix_pair(comps, file)
     # What the code computes, whatever it names things: noise schedule, forward
     # process, noise-prediction loss, U-Net skip connections, reparameterization, KL.
     for fam, w, line, detail in diffusion_findings(ix) + unet_findings(ix) + vae_findings(ix):
@@ -505,6 +506,25 @@ def _is_input(e: ast.expr, x: str) -> bool:
         fn = ast.unparse(e.func).lower()
         return e.args[0].id == x and bool(re.search(r"shortcut|downsample|skip|proj", fn))
     return False
+
+
+def _suffix_pair(comps: list[Component], file: str | None) -> list[Evidence]:
+    """``DCGAN_G`` beside ``DCGAN_D`` (``MLP_G``/``MLP_D``, ``G_AB``/``D_A``): the
+    generator and discriminator of a GAN, as ``netG``/``netD`` are."""
+    own = {c.name: c for c in comps if c.file is None}
+    for name, c in own.items():
+        m = re.fullmatch(r"(\w+?)_?G(_\w+)?", name) or re.fullmatch(r"G_(\w+)", name)
+        if m is None:
+            continue
+        if name.startswith("G_"):
+            partners = [n for n in own if n.startswith("D_")]
+        else:
+            head, tail = m.group(1), m.group(2) or ""
+            partners = [n for n in (f"{head}_D{tail}", f"{head}D{tail}") if n in own]
+        if partners:
+            what = f"generator/discriminator networks (netG/netD: {name}, {partners[0]})"
+            return [Evidence("gan", 5, c.line, what, file)]
+    return []
 
 
 def _has(ev: list[Evidence], fam: str, word: str) -> bool:

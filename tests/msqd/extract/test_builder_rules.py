@@ -290,3 +290,27 @@ def test_a_feature_stack_pushed_down_and_popped_up_is_a_unet() -> None:
     assert "unet" in _fams(src)
     flat = src.replace("hs.append(m(hs[-1]))", "x = m(x)")
     assert "unet" not in _fams(flat)
+
+
+@pytest.mark.parametrize(
+    ("names", "gan"),
+    [(("DCGAN_G", "DCGAN_D"), True), (("MLP_G", "MLP_D"), True), (("VGG", "VGGD"), False)],
+)
+def test_suffix_pairs_name_a_generator_and_a_discriminator(
+    names: tuple[str, str], gan: bool
+) -> None:
+    g, d = names
+    src = f"""
+    import torch.nn as nn
+
+    class {g}(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.main = nn.Sequential(nn.Linear(100, 784), nn.Tanh())
+
+    class {d}(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.main = nn.Sequential(nn.Linear(784, 1))
+    """
+    assert ("gan" in _fams(src)) is gan
