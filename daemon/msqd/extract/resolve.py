@@ -159,7 +159,7 @@ class Resolver(ScopeBase):
             return None
         c = self.container(base, scope, depth + 1)
         if c is None:
-            return None
+            return self._filled_from_args(node, name, detail, scope, depth)
         if c.kind == "argparse":
             return self._arg_val(name, detail, scope, depth)
         if c.kind == "file":
@@ -169,8 +169,18 @@ class Resolver(ScopeBase):
             return Val(child.value, "config-file", detail, child.line, c.file)
         m = self._member(c, name)
         if m is None:
-            return None
+            return self._filled_from_args(node, name, detail, scope, depth)
         return self._member_val(m, detail, depth)
+
+    def _filled_from_args(
+        self, node: ast.Attribute | ast.Subscript, key: str, detail: str, scope: Scope, depth: int
+    ) -> Val | None:
+        """``config['lr']`` of a dict no literal fills, in a file with an ``--lr`` option:
+        the dict was filled from the parsed options (``for a in vars(args): config[a] =
+        getattr(args, a)``), so the option's default is the value."""
+        if isinstance(node, ast.Subscript) and key in self.args:
+            return self._arg_val(key, detail, scope, depth)
+        return None
 
     def _member_val(self, m: tuple[ast.expr, Scope, str], detail: str, depth: int) -> Val | None:
         value_node, mscope, how = m

@@ -64,6 +64,42 @@ def test_args_passed_into_function() -> None:
     assert (f.value, f.how) == (0.01, "argparse-default")
 
 
+def test_a_dict_filled_from_the_parsed_options_gives_their_defaults() -> None:
+    c = card("""
+        import argparse, torch
+
+        def train(config):
+            opt = torch.optim.Adam(net.parameters(), lr=config["lr"])
+            for epoch in range(config["num_of_epochs"]):
+                net(x).sum().backward()
+                opt.step()
+
+        def get_args():
+            p = argparse.ArgumentParser()
+            p.add_argument("--lr", type=float, default=5e-3)
+            p.add_argument("--num_of_epochs", type=int, default=200)
+            args = p.parse_args()
+            config = dict()
+            for arg in vars(args):
+                config[arg] = getattr(args, arg)
+            return config
+
+        if __name__ == "__main__":
+            train(get_args())
+    """)
+    lr, ep = fld(c, "learning_rate"), fld(c, "epochs")
+    assert (lr.value, lr.how, lr.line) == (0.005, "argparse-default", 12)
+    assert (ep.value, ep.how) == (200, "argparse-default")
+    # A key no option names stays unknown.
+    c2 = card("""
+        import torch
+        def train(config):
+            opt = torch.optim.Adam(net.parameters(), lr=config["lr"])
+            opt.step()
+    """)
+    assert "learning_rate" not in c2.fields or c2.fields["learning_rate"].how == "implicit"
+
+
 def test_config_get_with_default_and_override() -> None:
     c = card("""
         import torch
