@@ -14,6 +14,7 @@ import re
 
 from ..card import Field
 from ..vocab import canonical_optimizer
+from . import lightning
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
 from .index import MODULE, CallSite, Index
 from .names import BATCH_NAMES, EPOCH_NAMES, LR_NAMES
@@ -593,7 +594,12 @@ def epochs_field(ix: Index, r: Resolver) -> Field | None:
     v = number(named_value(ix, r, EPOCH_NAMES), int)
     if v is not None:
         return to_field(v)
-    return _while_epochs(ix, r) or _module_epoch(ix, r) or _hf_default_epochs(ix)
+    return (
+        _while_epochs(ix, r)
+        or _module_epoch(ix, r)
+        or _hf_default_epochs(ix)
+        or lightning.default_epochs(ix, r)
+    )
 
 
 def _hf_default_epochs(ix: Index) -> Field | None:
