@@ -15,6 +15,7 @@ import re
 from ..card import Field
 from ..vocab import canonical_optimizer
 from . import lightning
+from .branches import Branches
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
 from .index import MODULE, CallSite, Index
 from .names import BATCH_NAMES, EPOCH_NAMES, LR_NAMES
@@ -193,9 +194,14 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
             canon = _STR_OPT.get(v.value) or canonical_optimizer(v.value)
             if canon:
                 str_sites.append((v, canon))
+    pool = sites
+    if len(sites) > 1:
+        # if args.optimizer == "adam": Adam(...) elif ...: the branch the defaults take.
+        br = Branches(ix.tree, r)
+        pool = [s for s in sites if br.runs(s[0].node.lineno, s[0].scope) is not False] or sites
     if sites:
-        gens = [s for s in sites if _is_gen(s[0])]
-        rest = [s for s in sites if not _is_disc(s[0])] or sites
+        gens = [s for s in pool if _is_gen(s[0])]
+        rest = [s for s in pool if not _is_disc(s[0])] or pool
         main = gens[0] if gens else rest[-1]
         ordered = [main] + [s for s in sites if s is not main]
         fields = [Field(n, cs.node.lineno, "literal", cs.raw) for cs, n in ordered]
