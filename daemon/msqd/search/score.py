@@ -38,7 +38,10 @@ from .reading import Constraint
 
 RRF_K = 60.0
 SOFT_MATCH = 0.5
-SOFT_MISMATCH = -0.5
+# A value the question states and the card contradicts costs more than a match earns:
+# "gan on mnist in tensorflow" does not want the PyTorch GAN on MNIST above the
+# TensorFlow ones (2 matches, 1 contradiction must not tie 2 matches, 0 stated).
+SOFT_MISMATCH = -0.75
 # all-MiniLM-L6-v2 cosine distances between a question and a card's text:
 # the right card ~0.35-0.55, related ones ~0.5-0.65, unrelated 0.7-0.95.
 DENSE_FLOOR = 0.55
