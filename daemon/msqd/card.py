@@ -38,6 +38,7 @@ FIELD_NAMES = (
     "framework",
     "arch_family",
     "conditional",
+    "pretrained",
     "dataset",
     "image_size",
     "batch_size",

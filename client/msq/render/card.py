@@ -14,6 +14,7 @@ FIELD_ORDER = (
     "framework",
     "arch_family",
     "conditional",
+    "pretrained",
     "dataset",
     "image_size",
     "batch_size",

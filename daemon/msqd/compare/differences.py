@@ -40,6 +40,7 @@ VALUE_FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("timesteps", "Timesteps", "architecture", "delta"),
     ("beta_schedule", "Beta schedule", "architecture", ""),
     ("dataset", "Dataset", "data", ""),
+    ("pretrained", "Pretrained weights", "training", ""),
     ("image_size", "Image size", "data", "delta"),
     ("batch_size", "Batch size", "training", "delta"),
     ("learning_rate", "Learning rate", "training", "ratio"),

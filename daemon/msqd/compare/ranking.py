@@ -33,6 +33,7 @@ _PRIORITY = (
     "framework",
     "attention",
     "conditional",
+    "pretrained",
     "residual",
     "latent",
     "timesteps",

@@ -70,6 +70,7 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("framework", "Framework"),
     ("arch_family", "Architecture"),
     ("conditional", "Conditional"),
+    ("pretrained", "Pretrained"),
     ("components", "Components"),
     ("dataset", "Dataset"),
     ("image_size", "Image size"),
@@ -88,7 +89,7 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("size", "Size"),
     ("modified", "Modified"),
 )
-OPTIONAL_ROWS = frozenset({"weight_decay", "mixed_precision", "seed"})
+OPTIONAL_ROWS = frozenset({"pretrained", "weight_decay", "mixed_precision", "seed"})
 # Fields whose baseline delta is a ratio (x10, /2); the other numeric ones are +/-.
 RATIO_FIELDS = frozenset({"learning_rate", "weight_decay"})
 

@@ -111,6 +111,7 @@ _SPEC: tuple[tuple[str, str, str, str, str], ...] = (
     ("timesteps", "Timesteps", "timesteps", "architecture", "number"),
     ("beta_schedule", "Beta schedule", "beta", "architecture", "word"),
     ("dataset", "Dataset", "dataset", "data", "word"),
+    ("pretrained", "Pretrained weights", "pretrained", "training", "flag"),
     ("image_size", "Image size", "image", "data", "number"),
     ("batch_size", "Batch size", "batch", "training", "number"),
     ("learning_rate", "Learning rate", "lr", "training", "number"),

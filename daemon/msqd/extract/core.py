@@ -18,6 +18,7 @@ from .describe import describe
 from .identifiers import identifiers
 from .ids import created_time, model_id_for, project_for
 from .index import Index, build
+from .pretrained import pretrained_field
 from .resolve import Resolver
 from .source import Source, decode, notebook_source, parse, token_facts
 
@@ -155,6 +156,7 @@ def _facts(
             _set(card, "beta_schedule", diffusion.beta_schedule_field(ix, r))
 
     _guard(card, "architecture", arch)
+    _guard(card, "pretrained", lambda: _set(card, "pretrained", pretrained_field(ix, r)))
 
     def opt() -> None:
         for k, f in hyper.optimizer_fields(ix, r).items():

@@ -83,8 +83,11 @@ def describe(card: ModelCard, docstring: str = "") -> str:
     """
     parts = [_head(card)]
     ds = card.value("dataset")
+    tuned = card.value("pretrained") is True
+    if tuned:
+        parts.append("fine-tuned from pretrained weights")
     if ds:
-        seg = f"trained on {ds}"
+        seg = f"on {ds}" if tuned else f"trained on {ds}"
         size = card.value("image_size")
         if size:
             seg += f" at {size}x{size}"

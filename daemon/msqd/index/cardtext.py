@@ -14,6 +14,7 @@ from ..card import ModelCard
 _EMBED_FIELDS = (
     "arch_family",
     "conditional",
+    "pretrained",
     "dataset",
     "framework",
     "optimizer",

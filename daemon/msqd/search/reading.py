@@ -26,6 +26,8 @@ _SHORT = {
 _FLAG_WORDS = {
     ("conditional", True): "class-conditional",
     ("conditional", False): "unconditional",
+    ("pretrained", True): "pretrained",
+    ("pretrained", False): "from scratch",
     ("mixed_precision", True): "mixed precision",
     ("mixed_precision", False): "no mixed precision",
 }

@@ -54,6 +54,23 @@ _CONDITIONAL: dict[bool, tuple[str, ...]] = {
     ),
     False: ("unconditional", "non-conditional", "unconditioned"),
 }
+_PRETRAINED: dict[bool, tuple[str, ...]] = {
+    True: (
+        "pretrained",
+        "pre-trained",
+        "transfer learning",
+        "fine-tune",
+        "fine-tuned",
+        "fine-tuning",
+        "fine tune",
+        "fine tuned",
+        "fine tuning",
+        "finetune",
+        "finetuned",
+        "finetuning",
+    ),
+    False: ("from scratch", "trained from scratch"),
+}
 _MIXED_PRECISION = (
     "mixed precision",
     "mixed-precision",
@@ -142,6 +159,8 @@ def _build_phrases() -> dict[str, Term]:
         add("framework", "=", name, (name, *aliases))
     for flag, words in _CONDITIONAL.items():
         add("conditional", "=", flag, words)
+    for flag, words in _PRETRAINED.items():
+        add("pretrained", "=", flag, words)
     add("mixed_precision", "=", True, _MIXED_PRECISION)
     # A long form reads as its abbreviation's term: "deep q network" as dqn.
     for short, longs in vocab.ABBREVIATIONS.items():

@@ -63,6 +63,7 @@ _SPECS = (
         _vocab(vocab.ARCH_FAMILIES),
     ),
     FieldSpec("conditional", "bool", ("cond", "class_conditional")),
+    FieldSpec("pretrained", "bool", ("pretrain", "transfer", "finetuned", "fine_tuned")),
     FieldSpec("dataset", "dataset", ("data", "ds")),
     FieldSpec("image_size", "num", ("img_size", "resolution", "res")),
     FieldSpec("batch_size", "num", ("bs", "batch", "batchsize")),

@@ -223,6 +223,11 @@ DEMO["cifar-classifier/train.py"] = {
 DEMO["resnet-finetune/finetune_resnet50.py"] = {
     "framework": (["pytorch"],),
     "arch_family": (["resnet", "cnn-classifier"],),
+    "pretrained": (
+        True,
+        "model = models.resnet50(weights=models.ResNet50_Weights.IMAGENET1K_V2)",
+        "literal",
+    ),
     "dataset": ("Oxford-IIIT Pets", "train_ds = datasets.OxfordIIITPet(", "literal"),
     "image_size": (224, "transforms.RandomResizedCrop(224)", "literal"),
     "batch_size": (32, "batch_size = 32", "constant"),
@@ -290,6 +295,11 @@ DEMO["jax-mlp/flax_mlp.py"] = {
 DEMO["hf-text-classifier/train_sst2.py"] = {
     "framework": (["transformers"],),
     "arch_family": (["transformer"],),
+    "pretrained": (
+        True,
+        "model = AutoModelForSequenceClassification.from_pretrained(MODEL_NAME, num_labels=2)",
+        "literal",
+    ),
     # load_dataset("glue", "sst2"): the config name is the data set.
     "dataset": ("SST-2", 'raw = load_dataset("glue", "sst2")', "literal"),
     "batch_size": (32, "per_device_train_batch_size=32,", "literal"),

@@ -310,6 +310,11 @@ EXPECTED["cnn-cifar10/train_amp.py"] = {
 EXPECTED["resnet-finetune/finetune_resnet50.py"] = {
     "framework": (["pytorch"],),
     "arch_family": (["resnet", "cnn-classifier"],),
+    "pretrained": (
+        True,
+        "model = models.resnet50(weights=models.ResNet50_Weights.IMAGENET1K_V2)",
+        "literal",
+    ),
     "dataset": ("Oxford-IIIT Pets", "train_ds = datasets.OxfordIIITPet(", "literal"),
     "image_size": (224, "transforms.RandomResizedCrop(224)", "literal"),
     "batch_size": (32, "BATCH_SIZE = 32", "constant"),
@@ -354,6 +359,11 @@ EXPECTED["keras-experiments/mnist_cnn.py"] = {
 EXPECTED["keras-experiments/resnet50_transfer.py"] = {
     "framework": (["tensorflow-keras"],),
     "arch_family": (["resnet", "cnn-classifier"],),
+    "pretrained": (
+        True,
+        'base = keras.applications.ResNet50(include_top=False, weights="imagenet", input_shape=(IMG, IMG, 3))',
+        "literal",
+    ),
     "dataset": ("CIFAR-10", "keras.datasets.cifar10.load_data()", "literal"),
     "image_size": (160, "IMG = 160", "constant"),
     "batch_size": (64, "BATCH_SIZE = 64", "constant"),
@@ -447,6 +457,11 @@ EXPECTED["vit-cifar100/vit.py"] = {
 EXPECTED["hf-nlp/bert_imdb.py"] = {
     "framework": (["transformers"],),
     "arch_family": (["transformer"],),
+    "pretrained": (
+        True,
+        "model = AutoModelForSequenceClassification.from_pretrained(MODEL_NAME, num_labels=2)",
+        "literal",
+    ),
     "dataset": ("IMDB", 'dataset = load_dataset("imdb")', "literal"),
     "batch_size": (16, "per_device_train_batch_size=16,", "literal"),
     "learning_rate": (2e-5, "learning_rate=2e-5,", "literal"),
@@ -462,6 +477,7 @@ EXPECTED["hf-nlp/bert_imdb.py"] = {
 EXPECTED["hf-nlp/gpt2_wikitext.py"] = {
     "framework": (["transformers"],),
     "arch_family": (["language-model", "transformer"],),
+    "pretrained": (True, 'model = AutoModelForCausalLM.from_pretrained("gpt2")', "literal"),
     "dataset": ("WikiText-2", "raw = load_dataset(", "literal"),
     "batch_size": (8, "per_device_train_batch_size=8,", "literal"),
     "learning_rate": (5e-5, "learning_rate=5e-5,", "literal"),
@@ -540,6 +556,11 @@ EXPECTED["siamese-nets/triplet_fmnist.py"] = {
 EXPECTED["style-transfer/neural_style.py"] = {
     "framework": (["pytorch"],),
     "arch_family": (["style-transfer"],),
+    "pretrained": (
+        True,
+        "cnn = models.vgg19(weights=models.VGG19_Weights.DEFAULT).features.eval().to(device)",
+        "literal",
+    ),
     "optimizer": ("LBFGS", "optimizer = torch.optim.LBFGS(", "literal"),
     "learning_rate": (1.0, "optimizer = torch.optim.LBFGS(", "framework-default"),
     "loss": (["mse", "ContentLoss", "StyleLoss"],),

@@ -150,6 +150,25 @@ READINGS: list[tuple[str, str, list[Constraint]]] = [
         [S("conditional", False, "unconditional"), S("arch_family", "gan", "gan")],
     ),
     (
+        "transfer learning with a pretrained resnet",
+        "transfer learning pretrained resnet",
+        [
+            S("pretrained", True, "transfer learning"),
+            S("pretrained", True, "pretrained"),
+            S("arch_family", "resnet", "resnet"),
+        ],
+    ),
+    (
+        "fine-tune bert",
+        "fine-tune bert",
+        [S("pretrained", True, "fine-tune"), S("arch_family", "transformer", "bert")],
+    ),
+    (
+        "gpt trained from scratch",
+        "gpt scratch",
+        [S("arch_family", "language-model", "gpt"), S("pretrained", False, "trained from scratch")],
+    ),
+    (
         "mixed precision or fp16",
         "mixed precision fp16",
         [S("mixed_precision", True, "mixed precision"), S("mixed_precision", True, "fp16")],
