@@ -1,8 +1,8 @@
 """Texts built from a card: a short one to embed, a long one for full-text search.
 
 The embedding text depends only on the file's content (not its path), so a moved
-file keeps its vector: embeddings are cached by content hash. It is kept short
-because all-MiniLM-L6-v2 is ~10x faster on 20 words than on 256 tokens.
+file keeps its vector: embeddings are cached by content hash (and the text they
+embed). It is kept short because all-MiniLM-L6-v2 is ~10x faster on 20 words than on 256 tokens.
 """
 
 from __future__ import annotations

@@ -3,10 +3,11 @@
 Paths arrive from the watcher, the reconciler and Reindex; each is queued once
 (deduplicated by path). One worker thread takes batches, extracts each file
 (never running it), embeds only content it has not embedded before (cache keyed
-by sha256 and model), and writes card, text and vector in one transaction
-before updating the vector index. One bad file becomes an error card, never a
-dead worker; a database that cannot be written (locked, disk full) pauses the
-worker, keeps the batch queued and is retried, while searches go on.
+by sha256 and model, valid while the text it embeds is the same), and writes
+card, text and vector in one transaction before updating the vector index. One
+bad file becomes an error card, never a dead worker; a database that cannot be
+written (locked, disk full) pauses the worker, keeps the batch queued and is
+retried, while searches go on.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..card import ModelCard
 from ..errors import StorageError
 from ..extract import EXTRACTOR_VERSION
 from ..extract.ids import model_id_for, project_for
-from ..store.db import Store
+from ..store.db import Store, text_hash
 from ..store.vindex import VectorIndex
 from .cardtext import embedding_text, lexical_text
 from .embed import Embedder
@@ -305,7 +306,7 @@ class Indexer:
             if card.status in ("error", "skipped") or not card.sha256:
                 vectors.append(None)
                 continue
-            cached = self.store.embedding(card.sha256, model)
+            cached = self.store.embedding(card.sha256, model, text_hash(texts[i]))
             if cached is not None and cached.shape[0] == self.embedder.dim:
                 self.embeddings_reused += 1
                 vectors.append(cached)

@@ -28,9 +28,9 @@ from ..card import ModelCard
 from ..errors import StorageError
 from .llm import LLMDescriptions
 from .migrations import migrate
-from .reads import FileState, StoreReads
+from .reads import FileState, StoreReads, text_hash
 
-__all__ = ["FileState", "Store", "Upserted"]
+__all__ = ["FileState", "Store", "Upserted", "text_hash"]
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,8 @@ class Store(StoreReads, LLMDescriptions):
         now = time.time()
         with self._write() as db:
             old = db.execute(
-                "SELECT id, sha256, vec_label, first_seen, card_json FROM cards WHERE path = ?",
+                "SELECT id, sha256, vec_label, first_seen, card_json, embed_text FROM cards "
+                "WHERE path = ?",
                 (card.path,),
             ).fetchone()
             card.model_id = self._unique_model_id(card.model_id, card.path)
@@ -219,21 +220,25 @@ class Store(StoreReads, LLMDescriptions):
             label: int | None = None
             old_label = old[2] if old else None
             if vector is not None:
+                # The vector is rewritten too: the same content can embed a new text
+                # (a newer extractor), and the cache must hold the current one.
                 db.execute(
-                    "INSERT INTO embeddings(sha256, model, dim, vector, last_used) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256, model) DO UPDATE "
-                    "SET last_used = excluded.last_used",
+                    "INSERT INTO embeddings(sha256, model, dim, vector, last_used, text_sha) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(sha256, model) DO UPDATE "
+                    "SET last_used = excluded.last_used, dim = excluded.dim, "
+                    "vector = excluded.vector, text_sha = excluded.text_sha",
                     (
                         card.sha256,
                         model,
                         int(vector.shape[0]),
                         vector.astype(np.float32).tobytes(),
                         now,
+                        text_hash(embed_text),
                     ),
                 )
-                label = (
-                    old_label if old and old[1] == card.sha256 and old_label is not None else None
-                )
+                # Same content and same text: the vector in the index is still right.
+                same = old is not None and old[1] == card.sha256 and old[5] == embed_text
+                label = old_label if same and old_label is not None else None
                 if label is None:
                     label = self._next_label()
             values = (

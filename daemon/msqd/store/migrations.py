@@ -99,3 +99,10 @@ def m002_llm_descriptions(db: sqlite3.Connection) -> None:
 def m003_extractor_version(db: sqlite3.Connection) -> None:
     # Which extractor wrote each card: cards of an older one are re-extracted on start.
     db.execute("ALTER TABLE cards ADD COLUMN extractor INTEGER NOT NULL DEFAULT 0")
+
+
+@migration
+def m004_embedding_text(db: sqlite3.Connection) -> None:
+    # The hash of the text a cached vector embeds: a new extractor writes a new
+    # description for the same file content, and its old vector must not be reused.
+    db.execute("ALTER TABLE embeddings ADD COLUMN text_sha TEXT")

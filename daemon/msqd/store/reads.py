@@ -6,6 +6,7 @@ waits for the writer, not even while another process holds the database locked.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -29,18 +30,25 @@ class FileState:
     extractor: int = 0  # EXTRACTOR_VERSION of the extractor that wrote the card
 
 
+def text_hash(text: str) -> str:
+    """The key of the text a vector embeds (``embeddings.text_sha``)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class StoreReads:
     """Mixin of :class:`msqd.store.db.Store`: queries over cards, FTS rows and vectors."""
 
     def _reader(self) -> sqlite3.Connection:  # provided by Store
         raise NotImplementedError
 
-    def embedding(self, sha256: str, model: str) -> np.ndarray | None:
-        """The cached vector for content ``sha256`` under ``model``, if any."""
+    def embedding(self, sha256: str, model: str, text_sha: str) -> np.ndarray | None:
+        """The cached vector for content ``sha256`` under ``model``, if it embeds the
+        text whose hash is ``text_sha`` (an older extractor's text does not count)."""
         row = (
             self._reader()
             .execute(
-                "SELECT vector FROM embeddings WHERE sha256 = ? AND model = ?", (sha256, model)
+                "SELECT vector FROM embeddings WHERE sha256 = ? AND model = ? AND text_sha = ?",
+                (sha256, model, text_sha),
             )
             .fetchone()
         )

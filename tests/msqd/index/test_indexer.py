@@ -73,6 +73,45 @@ def test_unchanged_content_is_not_re_embedded(indexer, tmp_path: Path) -> None:
     assert ix.embeddings_computed == 3 and ix.embeddings_reused == 3
 
 
+def test_a_new_description_of_unchanged_content_is_re_embedded(tmp_path: Path) -> None:
+    """An upgraded extractor describes the same files anew (a DDPM script once read as a
+    CNN classifier): their vectors must embed the new text, not the cached old one."""
+    store = Store(tmp_path / "db.sqlite3")
+    store.open()
+    files = write_scripts(tmp_path / "r", 2)
+    emb = HashEmbedder()
+    vi = VectorIndex(emb.dim)
+
+    def reading(text: str):
+        def extract(path: str, root: str | None = None, max_bytes: int | None = None):
+            card = extract_file(path, root, max_bytes=max_bytes)
+            card.description = f"{text} {Path(path).stem}"
+            return card
+
+        return extract
+
+    try:
+        for text in ("CNN classifier", "Diffusion model"):
+            ix = Indexer(store, reading(text), batch_size=4)
+            ix.start()
+            ix.attach(emb, vi)
+            ix.enqueue_many([(str(p), str(tmp_path / "r")) for p in files], hot=True)
+            assert ix.wait_idle(20)
+            ix.stop()
+        assert ix.embeddings_computed == 2 and ix.embeddings_reused == 0
+        assert len(vi) == 2 and vi.labels() == store.vector_labels()
+        # The index serves the new text's vector under each card's current label.
+        db = sqlite3.connect(tmp_path / "db.sqlite3")
+        rows = db.execute("SELECT path, embed_text, vec_label FROM cards").fetchall()
+        db.close()
+        for path, text, label in rows:
+            assert text.startswith("Diffusion model")
+            got, dist = vi.search(emb.embed([text])[0], 1)[0]
+            assert got == label and dist < 1e-4, path
+    finally:
+        store.close()
+
+
 def _llm_path() -> str | None:
     from msqd.compare import resolve_model_path
     from msqd.compare.llm import llama_available

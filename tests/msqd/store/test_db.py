@@ -12,7 +12,7 @@ import pytest
 
 from msqd.card import ModelCard
 from msqd.errors import StorageError
-from msqd.store.db import Store
+from msqd.store.db import Store, text_hash
 
 
 @pytest.fixture
@@ -23,15 +23,15 @@ def store(tmp_path: Path):
     s.close()
 
 
-def put(store: Store, path: str, sha: str, vec: bool = True):
+def put(store: Store, path: str, sha: str, vec: bool = True, text: str = "t", fill: float = 1.0):
     card = ModelCard(model_id=Path(path).stem, path=path, sha256=sha, created_source="first-seen")
     return store.upsert(
         card,
         root="/r",
         mtime=1.0,
-        embed_text="t",
+        embed_text=text,
         lexical_text="body",
-        vector=np.ones(4, dtype=np.float32) if vec else None,
+        vector=np.full(4, fill, dtype=np.float32) if vec else None,
         model="m",
     )
 
@@ -46,7 +46,22 @@ def test_move_keeps_first_seen_and_embedding(store: Store) -> None:
     # New content at a new path is new.
     put(store, "/r/c.py", "s2")
     assert store.card("c").created > first
-    assert store.embedding("s1", "m") is not None
+    assert store.embedding("s1", "m", text_hash("t")) is not None
+
+
+def test_a_new_text_for_the_same_content_is_not_served_the_old_vector(store: Store) -> None:
+    """A newer extractor describes an unchanged file anew: the vector cached for the old
+    description must not be reused, and the index label must change with the vector."""
+    a = put(store, "/r/a.py", "s1", text="CNN classifier in PyTorch")
+    assert store.embedding("s1", "m", text_hash("Diffusion model in PyTorch")) is None
+    b = put(store, "/r/a.py", "s1", text="Diffusion model in PyTorch", fill=2.0)
+    assert b.vec_label != a.vec_label and b.old_label == a.vec_label
+    got = store.embedding("s1", "m", text_hash("Diffusion model in PyTorch"))
+    assert got is not None and float(got[0]) == 2.0
+    assert store.embedding("s1", "m", text_hash("CNN classifier in PyTorch")) is None
+    # Unchanged text keeps its label.
+    c = put(store, "/r/a.py", "s1", text="Diffusion model in PyTorch", fill=2.0)
+    assert c.vec_label == b.vec_label and c.old_label is None
 
 
 def test_labels_and_generation(store: Store) -> None:
