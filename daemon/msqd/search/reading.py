@@ -100,7 +100,8 @@ class Constraint:
 
 def summarize(constraints: list[Constraint], fallback: str = "") -> str:
     """ "diffusion + CIFAR-10", or ``fallback`` when there are no constraints."""
-    return " + ".join(c.summary() for c in constraints) or fallback
+    # "transfer learning with a pretrained resnet" reads pretrained twice: say it once.
+    return " + ".join(dict.fromkeys(c.summary() for c in constraints)) or fallback
 
 
 @dataclass

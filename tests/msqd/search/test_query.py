@@ -410,6 +410,7 @@ def test_constraints_become_filters_with_the_same_semantics() -> None:
 def test_summaries() -> None:
     assert read_query("SGD with lr above 0.01").summary == "SGD + lr > 0.01"
     assert read_query("class-conditional ddpm").summary == "class-conditional + diffusion"
+    assert read_query("transfer learning with a pretrained resnet").summary == "pretrained + resnet"
     assert read_query("").summary == "all models"
     assert read_query("my weird experiment").summary == "weird experiment"
 
