@@ -40,7 +40,15 @@ from .filterlang import Expr, FilterSyntaxError, parse_filter
 from .lexical import LexicalStage
 from .query import read_query
 from .reading import Constraint, QueryReading
-from .score import CLOSE_COVER, ROLE_ASKED, Evidence, Judged, judge, role_weight
+from .score import (
+    CLOSE_COVER,
+    ROLE_ASKED,
+    Evidence,
+    Judged,
+    entry_points_first,
+    judge,
+    role_weight,
+)
 from .terms import Term, data_terms
 
 MAX_QUERY_CHARS = 2000
@@ -355,6 +363,12 @@ class SearchEngine:
         last = set() if library_asked else {s for s in cands if t.value(s, "role") == "library"}
         judged.sort(
             key=lambda j: (j.slot in last, -j.score, j.distance if j.distance >= 0 else 9.0, j.slot)
+        )
+        judged = entry_points_first(
+            judged,
+            lambda s: t.value(s, "project") or "",
+            lambda s: t.value(s, "role") or "",
+            lambda s: cands[s].name_cover,
         )
         shown = judged if show_all else [j for j in judged if j.relevant]
         closest = False

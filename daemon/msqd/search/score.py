@@ -30,6 +30,7 @@ meaning (``DENSE_FLOOR``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -192,6 +193,51 @@ def judge(
     if explain:
         why.append(("shown: " if relevant else "below the relevance floor: ") + reason)
     return Judged(slot, score, relevant, ev.distance, ev.bm25, matched, contradicted, why, ev.cover)
+
+
+# Within one project, the order of what a file is: entry points and notebooks first.
+_ROLE_RANK = {"train": 0, "model": 1, "config": 2, "data": 2, "util": 2, "library": 3}
+# Name cover within this much of a project's best row counts as holding the question as well.
+_SAME_HOLD = 0.05
+
+
+def entry_points_first(
+    judged: list[Judged],
+    project_of: Callable[[int], str],
+    role_of: Callable[[int], str],
+    name_cover_of: Callable[[int], float],
+) -> list[Judged]:
+    """Reorder each project's rows among the places they hold: an entry point moves
+    ahead of the project's model files and helpers that hold no more of the question's
+    names ("lightning hydra template" matches the project name in every file of it: its
+    train.py goes first, but "instantiators" still finds that helper first). Other
+    projects' rows keep their places."""
+    places: dict[str, list[int]] = {}
+    for i, j in enumerate(judged):
+        proj = project_of(j.slot)
+        if proj:
+            places.setdefault(proj, []).append(i)
+    out = list(judged)
+    for idxs in places.values():
+        if len(idxs) < 2:
+            continue
+        order: list[Judged] = []
+        for j in (judged[i] for i in idxs):
+            rank, held = _ROLE_RANK.get(role_of(j.slot) or "train", 2), name_cover_of(j.slot)
+            # Ahead of the first row of a lower role that holds no more of the names.
+            at = next(
+                (
+                    n
+                    for n, q in enumerate(order)
+                    if _ROLE_RANK.get(role_of(q.slot) or "train", 2) > rank
+                    and held >= name_cover_of(q.slot) - _SAME_HOLD
+                ),
+                len(order),
+            )
+            order.insert(at, j)
+        for place, j in zip(idxs, order, strict=True):
+            out[place] = j
+    return out
 
 
 def role_weight(role: str, language: str, library_asked: bool) -> float:
