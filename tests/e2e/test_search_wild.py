@@ -23,7 +23,9 @@ comparison axis (same questions, same labels): nDCG@10 = 0.820, recall@10 =
 them the Udacity denoising autoencoder, which extraction labels a diffusion
 model. Then cards gained `identifiers` (names the code defines: compute_gradient_penalty,
 lambda_gp, ReplayBuffer) weighed as names: nDCG@10 = 0.841, recall@10 = 0.847.
-Thresholds sit 0.01 under that run. Lists still low, and why: "image
+Later rounds (docs/benchmarks.md): 0.848 / 0.858 on 2026-12-04, after contradicted
+constraints weighed 0.75, the card's ``pretrained`` field and entry points first within
+a project; thresholds sit about 0.013 under that run (runs vary by a few thousandths). Lists still low, and why: "image
 captioning show attend and tell" (the captioning script's card calls it an
 autoencoder and the question's rarest word is held by no card),
 "diffusion cifar"
@@ -51,8 +53,8 @@ pytestmark = pytest.mark.slow
 WILD = REPO / "tests" / "fixtures" / "wild"
 QUESTIONS = REPO / "tests" / "fixtures" / "wild_queries.json"
 MIN_CARDS = 600  # of the corpus's 612 files (a few may be skipped)
-NDCG_MIN = 0.83
-RECALL_MIN = 0.83
+NDCG_MIN = 0.835
+RECALL_MIN = 0.84
 # Rows on empty comparison sides (the MNIST diffusion side), as measured: see above.
 EMPTY_SIDE_ROWS_MAX = 4
 
