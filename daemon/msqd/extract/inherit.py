@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..card import Field, ModelCard
 from . import components as comp_mod
-from . import data, device, hyper
+from . import data, device, family, hyper
 from .index import Index
 from .resolve import Resolver
 from .role import training_names
@@ -68,6 +68,14 @@ def inherit_values(
         if sib is not None:
             ranked.append((0 if names & training_names(sib) else 1, path, sib))
     ranked.sort(key=lambda t: t[0])
+    fams = card.fields.get("arch_family")
+    if (fams is None or fams.value in (["other"], [])) and ranked and ranked[0][0] == 0:
+        # main.py builds runners.Diffusion(args).train(): what it trains is what that
+        # module's code computes (its schedule, its losses), read without its classes.
+        _rank, path, sib = ranked[0]
+        fam = family.family_field(family.family_evidence(sib, [], path), [], False)
+        if fam is not None and fam.value not in (["other"], []):
+            card.fields["arch_family"] = _mark(fam, path)
     for _rank, path, sib in ranked[:_MAX_MODULES]:
         got = _fields(sib, Resolver(sib, os.path.dirname(path)), path, project_dir)
         for k in list(missing):

@@ -178,3 +178,37 @@ def test_entry_point_takes_the_dataset_of_a_star_imported_data_module(tmp_path: 
     assert card.role == "train"
     assert card.fields["dataset"].value == "surnames"
     assert card.fields["dataset"].file == str(p / "data.py")
+
+
+def test_entry_point_takes_the_family_of_the_runner_it_trains_through(tmp_path: Path) -> None:
+    """``main.py`` builds ``runners.diffusion.Diffusion(args).train()``: the runner's code
+    (a noise schedule, a noise-prediction loss) makes the entry point a diffusion model."""
+    p = tmp_path / "proj"
+    (p / "runners").mkdir(parents=True)
+    (p / "runners" / "diffusion.py").write_text(
+        "import torch\n"
+        "class Diffusion:\n"
+        "    def __init__(self, args):\n"
+        "        betas = torch.linspace(1e-4, 0.02, 1000)\n"
+        "        self.abar = torch.cumprod(1 - betas, 0)\n"
+        "    def train(self):\n"
+        "        opt = torch.optim.Adam(self.model.parameters(), lr=2e-4)\n"
+        "        for x in self.loader:\n"
+        "            e = torch.randn_like(x)\n"
+        "            loss = torch.nn.functional.mse_loss(self.model(x, 1), e)\n"
+        "            loss.backward()\n"
+        "            opt.step()\n"
+    )
+    (p / "main.py").write_text(
+        "import argparse\nfrom runners.diffusion import Diffusion\n"
+        "if __name__ == '__main__':\n"
+        "    runner = Diffusion(argparse.ArgumentParser().parse_args())\n"
+        "    runner.train()\n"
+    )
+    card = extract_file(p / "main.py", tmp_path)
+    assert card.role == "train"
+    fam = card.fields["arch_family"]
+    assert fam.value[0] == "diffusion" and fam.file == str(p / "runners" / "diffusion.py")
+    # A helper the entry point only imports from, training nothing, lends no family.
+    (p / "plot.py").write_text("from runners.diffusion import Diffusion\nprint(Diffusion)\n")
+    assert "arch_family" not in extract_file(p / "plot.py", tmp_path).fields
