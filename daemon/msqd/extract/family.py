@@ -243,7 +243,8 @@ def family_evidence(ix: Index, comps: list[Component], file: str | None = None) 
     ev += _suffix_pair(comps, file)
     # What the code computes, whatever it names things: noise schedule, forward
     # process, noise-prediction loss, U-Net skip connections, reparameterization, KL.
-    for fam, w, line, detail in diffusion_findings(ix) + unet_findings(ix) + vae_findings(ix):
+    diffusion = diffusion_findings(ix)
+    for fam, w, line, detail in diffusion + unet_findings(ix) + vae_findings(ix, diffusion):
         ev.append(Evidence(fam, w, line, detail, file))
     return ev
 

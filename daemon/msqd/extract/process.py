@@ -357,8 +357,11 @@ def _code_units(ix: Index) -> list[tuple[list[ast.stmt], Scope]]:
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def vae_findings(ix: Index) -> list[Finding]:
-    """The reparameterization trick and the Gaussian KL term, read from the expressions."""
+def vae_findings(ix: Index, diffusion: list[Finding]) -> list[Finding]:
+    """The reparameterization trick and the Gaussian KL term, read from the expressions.
+
+    ``diffusion`` is :func:`diffusion_findings` of the same file (the caller has it).
+    """
     if not ix.calls_named(*_EXP_FNS):
         return []
     reparam: Finding | None = None
@@ -366,7 +369,7 @@ def vae_findings(ix: Index) -> list[Finding]:
     # A diffusion sampler draws x = mean + exp(0.5 * logvar) * noise too: where a
     # noise schedule is in sight, the same formula is not evidence of a VAE.
     noisy = bool(ix.calls_named(*_NOISE_FNS)) and not (
-        _SCHEDULE_NAMES & ix.names.keys() or diffusion_findings(ix)
+        _SCHEDULE_NAMES & ix.names.keys() or diffusion
     )
     for body, scope in _code_units(ix):
         for stmt in body:
