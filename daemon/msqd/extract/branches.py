@@ -83,7 +83,11 @@ class Branches:
         for node in self._ifs:
             lo, hi = _span(node.body)
             in_body = lo <= line <= hi
-            in_else = bool(node.orelse) and _span(node.orelse)[0] <= line <= _span(node.orelse)[1]
+            if node.orelse:
+                lo, hi = _span(node.orelse)
+                in_else = lo <= line <= hi
+            else:
+                in_else = False
             if not (in_body or in_else):
                 continue
             t = truth(self.r, node.test, scope)
