@@ -197,7 +197,7 @@ def judge(
 
 # Within one project, the order of what a file is: entry points and notebooks first.
 _ROLE_RANK = {"train": 0, "model": 1, "config": 2, "data": 2, "util": 2, "library": 3}
-# Name cover within this much of a project's best row counts as holding the question as well.
+# A row holding at least the name cover of another, less this, holds the question as well.
 _SAME_HOLD = 0.05
 
 
@@ -221,21 +221,17 @@ def entry_points_first(
     for idxs in places.values():
         if len(idxs) < 2:
             continue
-        order: list[Judged] = []
+        # (role rank, name cover, row), each looked up once.
+        order: list[tuple[int, float, Judged]] = []
         for j in (judged[i] for i in idxs):
             rank, held = _ROLE_RANK.get(role_of(j.slot) or "train", 2), name_cover_of(j.slot)
             # Ahead of the first row of a lower role that holds no more of the names.
             at = next(
-                (
-                    n
-                    for n, q in enumerate(order)
-                    if _ROLE_RANK.get(role_of(q.slot) or "train", 2) > rank
-                    and held >= name_cover_of(q.slot) - _SAME_HOLD
-                ),
+                (n for n, (r, h, _) in enumerate(order) if r > rank and held >= h - _SAME_HOLD),
                 len(order),
             )
-            order.insert(at, j)
-        for place, j in zip(idxs, order, strict=True):
+            order.insert(at, (rank, held, j))
+        for place, (_, _, j) in zip(idxs, order, strict=True):
             out[place] = j
     return out
 
