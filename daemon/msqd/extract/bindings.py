@@ -146,6 +146,32 @@ class NameScope:
             return ann, MODULE
         return None
 
+    def returned_item(self, node: ast.Subscript, scope: Scope) -> tuple[ast.expr, Scope] | None:
+        """Element i of what a call to a function of this file returns, for
+        ``f(...)[i]`` (the value of ``a, b = f(...)``): a parameter handed back
+        (``return args, model``) is what the call passed for it."""
+        call, sl = node.value, node.slice
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and isinstance(sl, ast.Constant)
+            and type(sl.value) is int
+        ):
+            return None
+        for fn, cls in self.ix.functions.get(call.func.id, ()):
+            if cls is not None:
+                continue
+            names = [p.arg for p in [*fn.args.posonlyargs, *fn.args.args]]
+            for ret in (n for n in ast.walk(fn) if isinstance(n, ast.Return)):
+                if not isinstance(ret.value, ast.Tuple) or len(ret.value.elts) <= sl.value:
+                    continue
+                item = ret.value.elts[sl.value]
+                if isinstance(item, ast.Name) and item.id in names:
+                    passed = _call_arg(call, item.id, names, 0)
+                    return (passed, scope) if passed is not None else None
+                return item, (None, fn.name)
+        return None
+
     def _param(self, name: str, scope: Scope, depth: int) -> Val | None:
         fn = self._function(scope)
         if fn is None:

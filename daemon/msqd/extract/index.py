@@ -308,8 +308,13 @@ def _bind(
 ) -> None:
     if isinstance(target, (ast.Tuple, ast.List)):
         vals = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
+        starred = any(isinstance(el, ast.Starred) for el in target.elts)
         for i, el in enumerate(target.elts):
             v = vals[i] if vals is not None and i < len(vals) else None
+            if v is None and isinstance(value, ast.Call) and not starred:
+                # ``args, model = setup(args)``: element i of what the call returns, so
+                # the resolver can follow a function that hands its argument back.
+                v = ast.copy_location(ast.Subscript(value, ast.Constant(i), ast.Load()), value)
             _bind(ix, el, v, line, scope, targets)
         return
     key = target_key(target)

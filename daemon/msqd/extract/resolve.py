@@ -140,6 +140,10 @@ class Resolver(ScopeBase):
                     return Val(v.value, how, detail, b.line)
                 return v
         base = node.value
+        if isinstance(node, ast.Subscript) and isinstance(base, ast.Call):
+            item = self.returned_item(node, scope)
+            if item is not None:
+                return self.resolve(item[0], item[1], depth + 1)
         name = _key_of(node)
         if name is None:
             return None

@@ -109,6 +109,10 @@ class ScopeBase(NameScope):
         if isinstance(node, ast.Call):
             return self._call_container(node, scope, depth)
         if isinstance(node, (ast.Subscript, ast.Attribute)):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call):
+                item = self.returned_item(node, scope)
+                if item is not None:
+                    return self.container(item[0], item[1], depth + 1)
             if (
                 isinstance(node, ast.Subscript)
                 and isinstance(node.value, ast.Call)

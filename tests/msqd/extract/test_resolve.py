@@ -312,3 +312,42 @@ def test_describe_is_short_deterministic_and_factual() -> None:
         "1000 timesteps, linear beta schedule."
     )
     assert len(text.split()) <= 45
+
+
+def test_options_handed_back_through_a_tuple_unpack() -> None:
+    # ViT-pytorch's train.py: ``args, model = setup(args)`` before ``train(args, model)``.
+    c = card("""
+        import argparse, torch
+
+        def setup(args):
+            model = torch.nn.Linear(2, 2)
+            return args, model
+
+        def train(args, model):
+            opt = torch.optim.SGD(model.parameters(), lr=args.learning_rate)
+
+        def main():
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--learning_rate", default=3e-2, type=float)
+            args = parser.parse_args()
+            args, model = setup(args)
+            train(args, model)
+
+        main()
+    """)
+    f = fld(c, "learning_rate")
+    assert (f.value, f.how) == (0.03, "argparse-default")
+
+
+def test_values_returned_as_a_tuple() -> None:
+    c = card("""
+        import torch
+
+        def hparams():
+            return 0.01, 64
+
+        lr, bs = hparams()
+        opt = torch.optim.Adam([], lr=lr)
+        loader = torch.utils.data.DataLoader([], batch_size=bs)
+    """)
+    assert (c.value("learning_rate"), c.value("batch_size")) == (0.01, 64)
