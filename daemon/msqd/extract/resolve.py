@@ -153,7 +153,13 @@ class Resolver(ScopeBase):
             and isinstance(base.value, ast.Name)
             and base.value.id == "self"
         ):
-            return self._param(name, (scope[0], "__init__"), depth)
+            init = (scope[0], "__init__")
+            v = self._param(name, init, depth)
+            ns = None if v is not None else self._hparams_namespace(scope[0])
+            if ns is not None:
+                attr = ast.copy_location(ast.Attribute(ns, name, ast.Load()), node)
+                return self.resolve(attr, init, depth + 1)
+            return v
         if isinstance(base, ast.Name) and base.id == "self" and scope[0]:
             cls = self.ix.classes.get(scope[0])
             if cls is not None:
@@ -175,6 +181,29 @@ class Resolver(ScopeBase):
         if m is None:
             return self._filled_from_args(node, name, detail, scope, depth)
         return self._member_val(m, detail, depth)
+
+    def _hparams_namespace(self, cls: str | None) -> ast.Name | None:
+        """The ``__init__`` parameter whose attributes become ``self.hparams``:
+        ``self.save_hyperparameters(args)``, ``self.hparams.update(vars(args))`` or
+        (older Lightning) ``self.hparams = args``."""
+        fn = self._function((cls, "__init__"))
+        if fn is None:
+            return None
+        params = {a.arg for a in fn.args.args[1:]}
+        for n in ast.walk(fn):
+            cand: ast.expr | None = None
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.args:
+                if n.func.attr == "save_hyperparameters" or (
+                    n.func.attr == "update" and unparse(n.func.value) == "self.hparams"
+                ):
+                    cand = n.args[0]
+                    if isinstance(cand, ast.Call) and unparse(cand.func) == "vars" and cand.args:
+                        cand = cand.args[0]
+            elif isinstance(n, ast.Assign) and [unparse(t) for t in n.targets] == ["self.hparams"]:
+                cand = n.value
+            if isinstance(cand, ast.Name) and cand.id in params:
+                return ast.Name(cand.id, ast.Load(), lineno=n.lineno, col_offset=0)
+        return None
 
     def _filled_from_args(
         self, node: ast.Attribute | ast.Subscript, key: str, detail: str, scope: Scope, depth: int

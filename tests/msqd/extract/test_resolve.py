@@ -351,3 +351,29 @@ def test_values_returned_as_a_tuple() -> None:
         loader = torch.utils.data.DataLoader([], batch_size=bs)
     """)
     assert (c.value("learning_rate"), c.value("batch_size")) == (0.01, 64)
+
+
+def test_lightning_hparams_filled_from_a_namespace() -> None:
+    for line in (
+        "self.hparams.update(vars(hparams))",
+        "self.save_hyperparameters(hparams)",
+        "self.hparams = hparams",
+    ):
+        c = card(f"""
+            import argparse, torch
+            import pytorch_lightning as pl
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--lr", default=1e-3, type=float)
+            args = parser.parse_args()
+
+            class Net(pl.LightningModule):
+                def __init__(self, hparams):
+                    super().__init__()
+                    {line}
+
+                def configure_optimizers(self):
+                    return torch.optim.Adam(self.parameters(), lr=self.hparams.lr)
+
+            net = Net(args)
+        """)
+        assert c.value("learning_rate") == 0.001, line
