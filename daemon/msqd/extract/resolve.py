@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from typing import Any
 
 from .bindings import _CONV, MAX_DEPTH, Val, unparse
 from .index import Scope, target_key
 from .scope import Container, ScopeBase, _file_child, _key_of
+
+# printf conversions a path may use, with small widths only.
+_PCT_SPEC = re.compile(r"%(?:%|[-0]?\d{0,2}(?:\.\d{1,2})?[sdifr])")
 
 __all__ = ["Resolver", "Val", "unparse"]
 
@@ -62,6 +66,8 @@ class Resolver(ScopeBase):
             if prov is not None:
                 return Val(vals, prov.how, prov.detail, prov.line, prov.file)
             return Val(vals, "literal", "", node.lineno)
+        if isinstance(node, ast.JoinedStr):
+            return self._fstring(node, scope, depth)
         if isinstance(node, ast.Name):
             return self._name(node, scope, depth)
         if isinstance(node, (ast.Attribute, ast.Subscript)):
@@ -69,6 +75,26 @@ class Resolver(ScopeBase):
         if isinstance(node, ast.Call):
             return self._call(node, scope, depth)
         return None
+
+    def _fstring(self, node: ast.JoinedStr, scope: Scope, depth: int) -> Val | None:
+        """``f"{root}/{name}.txt"`` with every part known (no format specs)."""
+        out: list[str] = []
+        prov: Val | None = None
+        for part in node.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                out.append(part.value)
+                continue
+            if not isinstance(part, ast.FormattedValue) or part.format_spec or part.conversion > 0:
+                return None
+            v = self.resolve(part.value, scope, depth + 1)
+            if v is None or not isinstance(v.value, (str, int, float)) or isinstance(v.value, bool):
+                return None
+            out.append(str(v.value))
+            if prov is None and v.how != "literal":
+                prov = v
+        if prov is None:
+            return Val("".join(out), "literal", "", node.lineno)
+        return Val("".join(out), prov.how, prov.detail, prov.line, prov.file)
 
     def _binop(self, node: ast.BinOp, scope: Scope, depth: int) -> Val | None:
         a = self.resolve(node.left, scope, depth + 1)
@@ -79,6 +105,17 @@ class Resolver(ScopeBase):
         op = node.op
         if isinstance(x, str) and isinstance(y, str) and isinstance(op, ast.Add):
             value: Any = x + y
+        elif isinstance(x, str) and isinstance(op, ast.Mod):
+            # "../data/%s-%s.txt" % (lang1, lang2): a path built from its parts.
+            args = tuple(y) if isinstance(node.right, ast.Tuple) and isinstance(y, list) else y
+            if not all(
+                isinstance(a, (str, int, float))
+                for a in (args if isinstance(args, tuple) else (args,))
+            ):
+                return None
+            if "%" in _PCT_SPEC.sub("", x):
+                return None  # a width like %999999999s would build a huge string
+            value = x % args
         elif not (isinstance(x, (int, float)) and isinstance(y, (int, float))):
             return None
         elif isinstance(op, ast.Add):

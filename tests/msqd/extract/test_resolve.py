@@ -377,3 +377,31 @@ def test_lightning_hparams_filled_from_a_namespace() -> None:
             net = Net(args)
         """)
         assert c.value("learning_rate") == 0.001, line
+
+
+def test_paths_built_by_printf_and_f_strings() -> None:
+    # practical-pytorch's seq2seq: '../data/%s-%s.txt' % (lang1, lang2) two calls deep.
+    c = card("""
+        def read_langs(lang1, lang2, reverse=False):
+            filename = '../data/%s-%s.txt' % (lang1, lang2)
+            return open(filename).read().split('\\n')
+
+        def prepare_data(lang1_name, lang2_name, reverse=False):
+            return read_langs(lang1_name, lang2_name, reverse)
+
+        pairs = prepare_data('eng', 'fra', True)
+    """)
+    assert c.value("dataset") == "Tatoeba eng-fra"
+    c = card("""
+        name = "eng"
+        lines = open(f"data/{name}-fra.txt").read()
+    """)
+    assert c.value("dataset") == "Tatoeba eng-fra"
+
+
+def test_a_huge_printf_width_is_not_built() -> None:
+    c = card("""
+        p = "%999999999s" % "mnist"
+        open(p)
+    """)
+    assert c.value("dataset") is None
