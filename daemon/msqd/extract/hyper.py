@@ -23,6 +23,11 @@ from .resolve import Resolver, Val, unparse
 from .role import training_scopes
 
 _DISC = re.compile(r"disc|netd|critic|(^|[^a-z])d([^a-z]|$)|_d\b|optimizerd|optd", re.I)
+# Loop counts that mention epochs or episodes but are not the training's: the steps of
+# one epoch (``range(steps_per_epoch)``) and evaluation runs (``range(eval_episodes)``).
+_NOT_TRAINING_COUNT = re.compile(
+    r"per_?epoch|(^|[^a-z])(test|eval|evaluation|val|valid|validation)_?(episode|epoch)"
+)
 _GEN = re.compile(r"gen|netg|(^|[^a-z])g([^a-z]|$)|_g\b|optimizerg|optg", re.I)
 
 _STR_OPT = {
@@ -565,6 +570,8 @@ def epochs_field(ix: Index, r: Resolver) -> Field | None:
         # An RL agent's episodes count as its epochs (LABELING.md).
         if not any(w in text for w in ("epoch", "epoq", "epoc", "episode", "n_epi")):
             continue
+        if _NOT_TRAINING_COUNT.search(text):
+            continue  # steps within an epoch, or evaluation episodes
         if any(_inside(loop, outer) and not _epochish(outer) for outer in loops):
             continue  # PPO's update epochs inside the iteration loop are not the training's
         v = _range_count(r, rng, scope)

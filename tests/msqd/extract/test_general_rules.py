@@ -503,3 +503,32 @@ def test_identifiers_are_the_multi_word_names_the_code_defines() -> None:
     assert ids[:3] == ["compute_gradient_penalty", "ReplayBuffer", "sample_batch"]
     assert {"lambda_gp", "noiseScheduler"} <= set(ids)
     assert not {"x", "loss", "train_loader"} & set(ids)
+
+
+def test_steps_of_an_epoch_are_not_the_epochs() -> None:
+    # TF's style-transfer tutorial and flax's VAE: an inner loop over steps_per_epoch.
+    src = """
+        import tensorflow as tf
+        epochs = 10
+        steps_per_epoch = 100
+        opt = tf.keras.optimizers.Adam(learning_rate=0.02)
+        for n in range(epochs):
+            for m in range(steps_per_epoch):
+                train_step(image)
+    """
+    assert _value(src, "epochs") == 10
+
+
+def test_evaluation_episodes_are_not_the_epochs() -> None:
+    # TD3's main.py counts training in time steps; eval_policy runs 10 episodes.
+    src = """
+        import torch
+        def eval_policy(policy, env_name, seed, eval_episodes=10):
+            for _ in range(eval_episodes):
+                state, done = eval_env.reset(), False
+        opt = torch.optim.Adam(actor.parameters(), lr=3e-4)
+        for t in range(int(1e6)):
+            loss.backward()
+            opt.step()
+    """
+    assert _value(src, "epochs") is None
