@@ -437,11 +437,11 @@ def _override(ix: Index, r: Resolver, n: str) -> Val | None:
 
 def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
     """The training batch size; ``defaults``: fall back on a training function's default."""
-    found: list[tuple[Field, bool]] = []
+    found: list[tuple[Field, bool, bool]] = []
     for cs in ix.calls:
         node = None
         train = False
-        if cs.last == "DataLoader":
+        if cs.last.endswith("DataLoader"):  # InfiniteDataLoader, a project's wrapper
             node = arg_or_kw(cs.node, 1, "batch_size")
             sh = kwarg(cs.node, "shuffle")
             sv = resolve_at(r, cs, sh)
@@ -460,10 +460,15 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
             continue
         v = number(resolve_at(r, cs, node), int)
         if v is not None:
-            found.append((to_field(v), train))
+            evaluates = bool(
+                _EVAL_SCOPE.match(cs.scope[1] or "") or _EVAL_NAME.search(unparse(node))
+            )
+            found.append((to_field(v), train, evaluates))
     if found:
-        main = next((f for f, t in found if t), found[0][0])
-        return with_alternatives(main, [f for f, _ in found if f is not main])
+        # A loader that shuffles trains; one in evaluate() or fed EVAL_BATCH_SIZE does not.
+        ranked = sorted(found, key=lambda x: (x[2], not x[1]))
+        main = ranked[0][0]
+        return with_alternatives(main, [f for f, _, _ in found if f is not main])
     v = number(named_value(ix, r, BATCH_NAMES), int) or first_kwarg(ix, r, ("batch_size",), int)
     if v is None and defaults:
         v = training_default(ix, BATCH_NAMES)
@@ -477,6 +482,12 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
         if one is not None:
             return Field(1, one.node.lineno, "inferred", f"one random example per step ({one.raw})")
     return to_field(v) if v is not None else None
+
+
+# Where a batch size is an evaluation's: inside evaluate()/test()/predict(), or a
+# value named for it (EVAL_BATCH_SIZE, args.test_batch_size).
+_EVAL_SCOPE = re.compile(r"_*(eval|evaluate|test|valid|validate|val|predict|infer)", re.I)
+_EVAL_NAME = re.compile(r"(^|[^a-z])(eval|test|val|valid|validation)_?batch", re.I)
 
 
 # Drawing one training example at random (the char-RNN tutorials' randomTrainingPair(),

@@ -532,3 +532,37 @@ def test_evaluation_episodes_are_not_the_epochs() -> None:
             opt.step()
     """
     assert _value(src, "epochs") is None
+
+
+def test_an_evaluation_loader_is_not_the_training_batch() -> None:
+    # makemore: evaluate() shuffles a DataLoader of 100; training draws from a wrapper.
+    src = """
+        import argparse, torch
+        from torch.utils.data import DataLoader
+        p = argparse.ArgumentParser()
+        p.add_argument("--batch-size", type=int, default=32)
+        args = p.parse_args()
+
+        class InfiniteDataLoader:
+            def __init__(self, dataset, **kwargs):
+                self.loader = DataLoader(dataset, **kwargs)
+
+        def evaluate(model, dataset, batch_size=50):
+            loader = DataLoader(dataset, shuffle=True, batch_size=batch_size)
+
+        batch_loader = InfiniteDataLoader(train_dataset, batch_size=args.batch_size)
+        opt = torch.optim.AdamW(model.parameters(), lr=5e-4)
+        while True:
+            loss.backward()
+            opt.step()
+            evaluate(model, test_dataset, batch_size=100)
+    """
+    assert _value(src, "batch_size") == 32
+    src = """
+        import torch
+        EVAL_BATCH_SIZE = 64
+        eval_loader = torch.utils.data.DataLoader(val, batch_size=EVAL_BATCH_SIZE)
+        train_loader = torch.utils.data.DataLoader(train, batch_size=16)
+        opt = torch.optim.Adam(model.parameters())
+    """
+    assert _value(src, "batch_size") == 16
