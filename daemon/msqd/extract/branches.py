@@ -41,10 +41,31 @@ def _literals(node: ast.expr) -> list[str] | None:
 
 
 def truth(r: Resolver, test: ast.expr, scope: Scope) -> bool | None:
-    """The truth of ``x == "lit"`` / ``x != "lit"`` / ``x in ("a", "b")`` with x resolved."""
+    """The truth of ``x == "lit"`` / ``x != "lit"`` / ``x in ("a", "b")``, of a flag
+    (``fine_tune``, ``not args.resume``) and of ``x is None``, with x resolved."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        t = truth(r, test.operand, scope)
+        return None if t is None else not t
+    if isinstance(test, ast.BoolOp):
+        got = [truth(r, v, scope) for v in test.values]
+        if isinstance(test.op, ast.And):
+            return False if False in got else (True if all(got) else None)
+        return True if True in got else (False if all(g is False for g in got) else None)
+    if isinstance(test, (ast.Name, ast.Attribute)):
+        v = r.resolve(test, scope)
+        return v.value if v is not None and isinstance(v.value, bool) else None
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
     op, left, right = test.ops[0], test.left, test.comparators[0]
+    if isinstance(op, (ast.Is, ast.IsNot)):
+        if not (
+            isinstance(right, ast.Constant) and any(right.value is c for c in (None, True, False))
+        ):
+            return None
+        v = r.resolve(left, scope)  # None: unknown; Val(None): known to be None
+        if v is None:
+            return None
+        return (v.value is right.value) == isinstance(op, ast.Is)
     lits = _literals(right)
     if lits is None and isinstance(op, (ast.Eq, ast.NotEq)):
         left, right = right, left  # "adam" == args.optimizer
@@ -61,36 +82,51 @@ def truth(r: Resolver, test: ast.expr, scope: Scope) -> bool | None:
     return None
 
 
-def _span(body: list[ast.stmt]) -> tuple[int, int]:
-    return body[0].lineno, getattr(body[-1], "end_lineno", None) or body[-1].lineno
+_Pos = tuple[int, int]  # (line, column)
+
+
+def _span(body: list[ast.stmt] | list[ast.expr]) -> tuple[_Pos, _Pos]:
+    first, last = body[0], body[-1]
+    return (
+        (first.lineno, first.col_offset),
+        (last.end_lineno or last.lineno, last.end_col_offset or 0),
+    )
+
+
+_Test = ast.Compare | ast.Name | ast.Attribute | ast.UnaryOp | ast.BoolOp
+
+
+def _branches(
+    tree: ast.Module,
+) -> list[tuple[ast.expr, tuple[_Pos, _Pos], tuple[_Pos, _Pos] | None]]:
+    """(test, body span, else span) of every ``if`` and every ``a if t else b``."""
+    out: list[tuple[ast.expr, tuple[_Pos, _Pos], tuple[_Pos, _Pos] | None]] = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.If) and isinstance(n.test, _Test):
+            out.append((n.test, _span(n.body), _span(n.orelse) if n.orelse else None))
+        elif isinstance(n, ast.IfExp) and isinstance(n.test, _Test):
+            out.append((n.test, _span([n.body]), _span([n.orelse])))
+    return out
 
 
 class Branches:
-    """The decidable ``if`` statements of one file, read once."""
+    """The decidable ``if`` statements and conditional expressions of one file, read once."""
 
     def __init__(self, tree: ast.Module, r: Resolver) -> None:
         self.r = r
-        self._ifs = [
-            n
-            for n in ast.walk(tree)
-            if isinstance(n, ast.If) and isinstance(n.test, ast.Compare) and len(n.test.ops) == 1
-        ]
+        self._ifs = _branches(tree)
 
-    def runs(self, line: int, scope: Scope) -> bool | None:
-        """False when the statement at ``line`` sits in a branch that does not run by
-        default, True when every decidable test around it holds, None when none decides."""
+    def runs(self, node: ast.expr, scope: Scope) -> bool | None:
+        """False when ``node`` sits in a branch that does not run by default, True when
+        every decidable test around it holds, None when none decides."""
+        pos = (node.lineno, node.col_offset)
         state: bool | None = None
-        for node in self._ifs:
-            lo, hi = _span(node.body)
-            in_body = lo <= line <= hi
-            if node.orelse:
-                lo, hi = _span(node.orelse)
-                in_else = lo <= line <= hi
-            else:
-                in_else = False
+        for test, (lo, hi), orelse in self._ifs:
+            in_body = lo <= pos < hi
+            in_else = orelse is not None and orelse[0] <= pos < orelse[1]
             if not (in_body or in_else):
                 continue
-            t = truth(self.r, node.test, scope)
+            t = truth(self.r, test, scope)
             if t is None:
                 continue
             if t != in_body:

@@ -203,7 +203,7 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
     if len(sites) > 1:
         # if args.optimizer == "adam": Adam(...) elif ...: the branch the defaults take.
         br = Branches(ix.tree, r)
-        pool = [s for s in sites if br.runs(s[0].node.lineno, s[0].scope) is not False] or sites
+        pool = [s for s in sites if br.runs(s[0].node, s[0].scope) is not False] or sites
     if sites:
         gens = [s for s in pool if _is_gen(s[0])]
         rest = [s for s in pool if not _is_disc(s[0])] or pool

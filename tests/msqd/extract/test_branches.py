@@ -53,3 +53,49 @@ def test_an_undecidable_test_keeps_the_last_optimizer() -> None:
     src = src.replace("default='sgd'", "required=True")
     card = extract_source(textwrap.dedent(src))
     assert card.value("optimizer") == "RMSprop"
+
+
+def test_flags_none_checks_and_conditional_expressions() -> None:
+    # The image-captioning tutorial: the encoder's optimizer is built only when
+    # fine-tuning (off by default), and the checkpoint branch does not run.
+    src = textwrap.dedent("""
+        import torch
+        checkpoint = None
+        fine_tune_encoder = False
+        def main():
+            global checkpoint
+            if checkpoint is None:
+                dec_opt = torch.optim.Adam(decoder.parameters(), lr=4e-4)
+                enc_opt = torch.optim.Adam(encoder.parameters(),
+                                           lr=1e-4) if fine_tune_encoder else None
+            else:
+                if fine_tune_encoder is True and enc_opt is None:
+                    enc_opt = torch.optim.Adam(encoder.parameters(), lr=1e-4)
+            loss.backward()
+            dec_opt.step()
+        main()
+    """)
+    c = extract_source(src)
+    assert (c.value("optimizer"), c.value("learning_rate")) == ("Adam", 0.0004)
+
+
+def test_a_store_true_switch_picks_the_other_optimizer() -> None:
+    # WassersteinGAN: Adam only with --adam.
+    src = textwrap.dedent("""
+        import argparse, torch
+        p = argparse.ArgumentParser()
+        p.add_argument("--adam", action="store_true")
+        opt = p.parse_args()
+        if opt.adam:
+            optimizerD = torch.optim.Adam(netD.parameters(), lr=1e-4)
+            optimizerG = torch.optim.Adam(netG.parameters(), lr=1e-4)
+        else:
+            optimizerD = torch.optim.RMSprop(netD.parameters(), lr=5e-5)
+            optimizerG = torch.optim.RMSprop(netG.parameters(), lr=5e-5)
+        errD.backward()
+        optimizerD.step()
+        errG.backward()
+        optimizerG.step()
+    """)
+    c = extract_source(src)
+    assert (c.value("optimizer"), c.value("learning_rate")) == ("RMSprop", 5e-05)
