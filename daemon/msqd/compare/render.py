@@ -53,10 +53,13 @@ def format_number(x: float | int) -> str:
 
 
 def format_ratio(base: float, other: float) -> str:
-    """``x5`` when ``other`` is five times ``base``, ``/2`` when half; "" if equal."""
+    """``x5`` when ``other`` is five times ``base``, ``/2`` when half; "" if equal, or
+    when either is zero or they differ in sign (weight decay 1e-4 against 0)."""
     if base == 0 or other == base:
         return ""
     r = other / base
+    if r <= 0:
+        return ""
     if r >= 1:
         return "x" + format_number(float(f"{r:.3g}"))
     return "/" + format_number(float(f"{1 / r:.3g}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from msqd.compare.render import format_number
+from msqd.compare.render import format_number, format_ratio
 from msqd.compare.table import build_table
 
 from .cards import cifar_ddpm, fashion_ldm, mnist_ddpm
@@ -128,3 +128,12 @@ def test_unknown_baseline_is_an_error():
 )  # fmt: skip
 def test_numbers_render_like_people_write_them(value, text):
     assert format_number(value) == text
+
+
+@pytest.mark.parametrize(
+    ("base", "other", "text"),
+    [(2e-4, 1e-3, "x5"), (1e-3, 2e-4, "/5"), (1e-4, 0.0, ""), (0.0, 1e-4, ""), (1.0, -2.0, "")],
+)
+def test_ratio_notes_never_divide_by_zero(base: float, other: float, text: str) -> None:
+    # ViT-pytorch's weight decay 0 against another card's 1e-4 crashed a comparison.
+    assert format_ratio(base, other) == text
