@@ -97,6 +97,8 @@ class Index:
     # Line ranges of ``if os.environ.get("TESTING") == "1":`` bodies: code that does
     # not run when the script is started plainly.
     env_guarded: list[tuple[int, int]] = field(default_factory=list)
+    # Names a function declares ``global``: its assignments to them bind the module's.
+    globals_of: dict[Scope, set[str]] = field(default_factory=dict)
 
     def env_only(self, line: int) -> bool:
         return any(a <= line <= b for a, b in self.env_guarded)
@@ -206,6 +208,9 @@ def build(tree: ast.Module) -> Index:
                 _bind(ix, target, value, node.lineno, scope, targets)  # type: ignore[attr-defined]
         elif t is ast.Import or t is ast.ImportFrom:
             _import(ix, node)  # type: ignore[arg-type]
+            continue
+        elif t is ast.Global:
+            ix.globals_of.setdefault(scope, set()).update(node.names)  # type: ignore[attr-defined]
             continue
         elif t is ast.FunctionDef or t is ast.AsyncFunctionDef:
             ix.functions.setdefault(node.name, []).append(
@@ -320,6 +325,8 @@ def _bind(
     key = target_key(target)
     if key is None:
         return
+    if scope[1] is not None and key in ix.globals_of.get(scope, ()):
+        scope = MODULE
     ix.bindings.setdefault(key, []).append(Binding(key, value, line, scope))
     if isinstance(value, ast.Call):
         targets[id(value)] = key

@@ -405,3 +405,25 @@ def test_a_huge_printf_width_is_not_built() -> None:
         open(p)
     """)
     assert c.value("dataset") is None
+
+
+def test_a_global_declaration_binds_the_module_name() -> None:
+    # The captioning tutorial's main(): ``global checkpoint`` then a reassignment in
+    # the branch that loads one; the default is the module's None.
+    c = card("""
+        import torch
+        checkpoint = None
+        lr = 4e-4
+        def main():
+            global checkpoint, lr
+            if checkpoint is None:
+                opt = torch.optim.Adam(model.parameters(), lr=lr)
+            else:
+                checkpoint = torch.load(checkpoint)
+                lr = checkpoint["lr"]
+                opt = torch.optim.SGD(model.parameters(), lr=lr)
+            loss.backward()
+            opt.step()
+        main()
+    """)
+    assert (c.value("optimizer"), c.value("learning_rate")) == ("Adam", 0.0004)
