@@ -51,6 +51,11 @@ _CONDITIONAL: dict[bool, tuple[str, ...]] = {
         "label conditioned",
         "class conditioned",
         "conditioned",
+        # Guidance steers a class-conditional diffusion model; its "classifier" is
+        # not an image classifier being asked for.
+        "classifier-free guidance",
+        "classifier free guidance",
+        "classifier guidance",
     ),
     False: ("unconditional", "non-conditional", "unconditioned"),
 }

@@ -413,6 +413,11 @@ def test_summaries() -> None:
     assert read_query("transfer learning with a pretrained resnet").summary == "pretrained + resnet"
     assert read_query("").summary == "all models"
     assert read_query("my weird experiment").summary == "weird experiment"
+    # Classifier-free guidance is a conditional diffusion technique, not an image classifier.
+    assert (
+        read_query("class conditional diffusion with classifier free guidance").summary
+        == "class-conditional + diffusion"
+    )
 
 
 def test_spans_point_into_the_question() -> None:
