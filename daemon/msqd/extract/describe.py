@@ -26,6 +26,7 @@ _FAMILY_TEXT = {
     "style-transfer": "neural style transfer",
     "super-resolution": "super-resolution network",
     "language-model": "language model",
+    "gnn": "graph neural network",
     "other": "model",
 }
 _FRAMEWORK_TEXT = {

@@ -427,3 +427,14 @@ def test_a_global_declaration_binds_the_module_name() -> None:
         main()
     """)
     assert (c.value("optimizer"), c.value("learning_rate")) == ("Adam", 0.0004)
+
+
+def test_every_family_has_words_in_the_description() -> None:
+    # GNN cards were described as "Script in PyTorch": the embedded text never said graph.
+    from msqd import vocab
+
+    for fam in vocab.ARCH_FAMILIES:
+        c = ModelCard(model_id="x/train", path="/x/train.py")
+        c.fields["arch_family"] = Field([fam], 1, "inferred")
+        c.fields["framework"] = Field(["pytorch"], 1, "inferred")
+        assert not describe(c).startswith("Script"), (fam, describe(c))
