@@ -25,12 +25,13 @@ model. Then cards gained `identifiers` (names the code defines: compute_gradient
 lambda_gp, ReplayBuffer) weighed as names: nDCG@10 = 0.841, recall@10 = 0.847.
 Later rounds (docs/benchmarks.md): 0.848 / 0.858 on 2026-12-04, after contradicted
 constraints weighed 0.75, the card's ``pretrained`` field and entry points first within
-a project; thresholds sit about 0.013 under that run (runs vary by a few thousandths). Lists still low, and why: "image
-captioning show attend and tell" (the captioning script's card calls it an
-autoencoder and the question's rarest word is held by no card),
-"diffusion cifar"
+a project; 0.858 / 0.865 on 2026-12-04 after GNN cards were described as graph neural
+networks and the embedded text gained the project's name (the image-captioning
+question rose 0.27 -> 0.85); thresholds sit about 0.013 under that run (runs vary by a
+few thousandths). Lists still low, and why: "diffusion cifar"
 (ddim/main.py and score_sde_pytorch/main.py have no dataset or family on their
-cards), "character level language model that generates names".
+cards), "character level language model that generates names" (the HF language
+modelling notebooks hold "language model" in their names), "dqn vs ppo" side 2.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ pytestmark = pytest.mark.slow
 WILD = REPO / "tests" / "fixtures" / "wild"
 QUESTIONS = REPO / "tests" / "fixtures" / "wild_queries.json"
 MIN_CARDS = 600  # of the corpus's 612 files (a few may be skipped)
-NDCG_MIN = 0.835
-RECALL_MIN = 0.84
+NDCG_MIN = 0.845
+RECALL_MIN = 0.85
 # Rows on empty comparison sides (the MNIST diffusion side), as measured: see above.
 EMPTY_SIDE_ROWS_MAX = 4
 
