@@ -45,19 +45,12 @@ def embedding_text(card: ModelCard) -> str:
     comps = [c.name for c in card.components][:8]
     if comps:
         parts.append("classes " + " ".join(comps))
-    # The name a person gave the project ("a-PyTorch-Tutorial-to-Image-Captioning"),
-    # in words: what the project is about, which the code's facts may never say.
-    if card.project:
-        parts.append("project " + _SEPARATORS.sub(" ", card.project).strip())
-    text = ". ".join(p.rstrip(".") for p in parts if p.strip())
+    text = ". ".join(parts)
     if not text:
         text = f"{card.language} script {card.status}"
     # ~60 words keeps MiniLM fast and well under its 256-token limit.
     words = text.split()
     return " ".join(words[:60])
-
-
-_SEPARATORS = re.compile(r"[_\-./\\\s]+")
 
 
 def _split_identifier(s: str) -> str:
