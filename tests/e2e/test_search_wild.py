@@ -25,13 +25,14 @@ model. Then cards gained `identifiers` (names the code defines: compute_gradient
 lambda_gp, ReplayBuffer) weighed as names: nDCG@10 = 0.841, recall@10 = 0.847.
 Later rounds (docs/benchmarks.md): 0.848 / 0.858 on 2026-12-04, after contradicted
 constraints weighed 0.75, the card's ``pretrained`` field and entry points first within
-a project; 0.858 / 0.865 on 2026-12-04 after GNN cards were described as graph neural
-networks and the embedded text gained the project's name (the image-captioning
-question rose 0.27 -> 0.85); thresholds sit about 0.013 under that run (runs vary by a
-few thousandths). Lists still low, and why: "diffusion cifar"
-(ddim/main.py and score_sde_pytorch/main.py have no dataset or family on their
-cards), "character level language model that generates names" (the HF language
-modelling notebooks hold "language model" in their names), "dqn vs ppo" side 2.
+a project; 0.856 / 0.865 on 2026-12-04 after GNN cards were described as graph neural
+networks; thresholds sit about 0.011 under that run (runs vary by a few thousandths).
+Lists still low, and why: "image captioning show attend and tell" (nothing on the
+captioning script's card but its project's name says captioning, and its dense
+distance is past the floor), "diffusion cifar" (ddim/main.py and
+score_sde_pytorch/main.py have no dataset or family on their cards), "character level
+language model that generates names" (the HF language-modelling notebooks hold
+"language model" in their names).
 """
 
 from __future__ import annotations
