@@ -18,7 +18,7 @@ from . import lightning
 from .branches import Branches
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
 from .index import MODULE, CallSite, Index
-from .names import BATCH_NAMES, EPOCH_NAMES, LR_NAMES
+from .names import BATCH_NAMES, EPOCH_NAMES, HF_ARGS, LR_NAMES
 from .resolve import Resolver, Val, unparse
 from .role import training_scopes
 
@@ -192,7 +192,7 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         v = resolve_at(r, cs, kwarg(cs.node, "optimizer"))
         if v is not None and isinstance(v.value, str) and canonical_optimizer(v.value):
             str_sites.append((v, canonical_optimizer(v.value) or ""))
-    hf = ix.calls_named("TrainingArguments", "Seq2SeqTrainingArguments", "SFTConfig")
+    hf = ix.calls_named(*HF_ARGS)
     for cs in hf:
         v = resolve_at(r, cs, kwarg(cs.node, "optim"))
         if v is not None and isinstance(v.value, str):
@@ -378,7 +378,7 @@ def _scheduler(ix: Index, r: Resolver) -> Field | None:
                 found.append(
                     Field(_HF_SCHED_TYPE.get(v.value, v.value), v.line, v.how, v.detail or cs.raw)
                 )
-        elif cs.last in ("TrainingArguments", "Seq2SeqTrainingArguments"):
+        elif cs.last in HF_ARGS:
             v = resolve_at(r, cs, kwarg(cs.node, "lr_scheduler_type"))
             if v is not None and isinstance(v.value, str):
                 found.append(Field(_HF_SCHED_TYPE.get(v.value, v.value), v.line, v.how, v.detail))
@@ -449,7 +449,7 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
         elif cs.last in ("fit", "fit_generator"):
             node = kwarg(cs.node, "batch_size")
             train = True
-        elif cs.last in ("TrainingArguments", "Seq2SeqTrainingArguments"):
+        elif cs.last in HF_ARGS:
             node = kwarg(cs.node, "per_device_train_batch_size", "train_batch_size")
             train = True
         elif cs.last == "batch" and isinstance(cs.node.func, ast.Attribute):
@@ -473,7 +473,7 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
     if v is None and defaults:
         v = training_default(ix, BATCH_NAMES)
     if v is None and _hf_trainer(ix) is not None:
-        for cs in ix.calls_named("TrainingArguments", "Seq2SeqTrainingArguments"):
+        for cs in ix.calls_named(*HF_ARGS):
             if not _searched(ix, "per_device_train_batch_size"):
                 # per_device_train_batch_size defaults to 8.
                 return Field(8, cs.node.lineno, "framework-default", "TrainingArguments default")
@@ -594,7 +594,7 @@ def epochs_field(ix: Index, r: Resolver) -> Field | None:
             node = kwarg(cs.node, "epochs", "nb_epoch")
         elif cs.last == "Trainer":
             node = kwarg(cs.node, "max_epochs")
-        elif cs.last in ("TrainingArguments", "Seq2SeqTrainingArguments"):
+        elif cs.last in HF_ARGS:
             node = kwarg(cs.node, "num_train_epochs")
         elif cs.last in _SKLEARN_EPOCHS and "sklearn" in cs.name:
             node = kwarg(cs.node, "max_iter")  # an MLP's max_iter is its epoch count
@@ -630,7 +630,7 @@ def _hf_default_epochs(ix: Index) -> Field | None:
     """TrainingArguments' ``num_train_epochs`` defaults to 3 (unless ``max_steps`` counts)."""
     if _hf_trainer(ix) is None:
         return None
-    for cs in ix.calls_named("TrainingArguments", "Seq2SeqTrainingArguments"):
+    for cs in ix.calls_named(*HF_ARGS):
         if kwarg(cs.node, "max_steps") is None and not _searched(ix, "num_train_epochs"):
             return Field(3, cs.node.lineno, "framework-default", "TrainingArguments default")
     return None

@@ -7,6 +7,11 @@ attribute read would cost more than the whole lookup).
 
 from __future__ import annotations
 
+# transformers' TrainingArguments and TRL's configs, which extend it (same keywords).
+HF_ARGS = (
+    "TrainingArguments", "Seq2SeqTrainingArguments", "SFTConfig", "DPOConfig", "GRPOConfig",
+    "KTOConfig", "ORPOConfig", "CPOConfig", "RewardConfig",
+)  # fmt: skip
 LR_NAMES = ("learning_rate", "lr", "LR", "LEARNING_RATE", "base_lr", "BASE_LR", "init_lr")
 BATCH_NAMES = (
     "minibatch_size", "batch_size", "BATCH_SIZE", "batchSize", "batchsize", "BATCHSIZE",

@@ -8,7 +8,7 @@ from ..card import Field
 from .common import arg_or_kw, kwarg, number, resolve_at, to_field, with_alternatives
 from .hyper import named_value
 from .index import Index
-from .names import SEED_NAMES
+from .names import HF_ARGS, SEED_NAMES
 from .resolve import Resolver, Val, unparse
 
 _FUNCTIONAL = {
@@ -110,13 +110,7 @@ def seed_field(ix: Index, r: Resolver) -> Field | None:
             if cs.last == "seed" and not cs.name.endswith(("random.seed", "np.random.seed")):
                 continue
             node = arg_or_kw(cs.node, 0, "seed")
-        elif cs.last in (
-            "TrainingArguments",
-            "Seq2SeqTrainingArguments",
-            "reset",
-            "make_vec_env",
-            "make_atari_env",
-        ):
+        elif cs.last in HF_ARGS or cs.last in ("reset", "make_vec_env", "make_atari_env"):
             node = kwarg(cs.node, "seed")
         if node is None:
             continue
@@ -172,7 +166,7 @@ def precision_field(ix: Index, r: Resolver) -> Field | None:
             s = str(v.value)
             value: bool | str = "bf16" if "bf16" in s else "fp16" if s.startswith("16") else False
             add(value, v, line, "Trainer(precision)")
-        elif cs.last in ("TrainingArguments", "Seq2SeqTrainingArguments", "Accelerator"):
+        elif cs.last in HF_ARGS or cs.last == "Accelerator":
             for kw, word in (("fp16", "fp16"), ("bf16", "bf16")):
                 v = resolve_at(r, cs, kwarg(cs.node, kw))
                 if v is not None:

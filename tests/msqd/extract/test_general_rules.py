@@ -566,3 +566,14 @@ def test_an_evaluation_loader_is_not_the_training_batch() -> None:
         opt = torch.optim.Adam(model.parameters())
     """
     assert _value(src, "batch_size") == 16
+
+
+def test_trl_configs_read_as_training_arguments() -> None:
+    # accelerate's finetune_lm_tpu.py: TRL's SFTConfig extends TrainingArguments.
+    src = """
+        from trl import SFTConfig, SFTTrainer
+        cfg = SFTConfig(per_device_train_batch_size=4, num_train_epochs=3, output_dir="o")
+        trainer = SFTTrainer(model=model, train_dataset=ds, args=cfg)
+        trainer.train()
+    """
+    assert (_value(src, "batch_size"), _value(src, "epochs")) == (4, 3)
