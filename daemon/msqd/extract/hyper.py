@@ -173,6 +173,28 @@ def _lr_node(cs: CallSite) -> ast.expr | None:
     return arg_or_kw(cs.node, 1, "lr", "learning_rate")
 
 
+def _schedule_start(r: Resolver, cs: CallSite, node: ast.expr | None) -> Val | None:
+    """The rate a learning-rate schedule given to the optimizer starts at:
+    ``Adam(learning_rate=ExponentialDecay(initial_learning_rate=1e-3, ...))``, optax's
+    ``init_value``, ``PiecewiseConstantDecay(boundaries, values)``'s first value."""
+    if isinstance(node, ast.Name):
+        b = r.binding(node.id, cs.scope, node.lineno)
+        node = b.value if b is not None else None
+    if not isinstance(node, ast.Call):
+        return None
+    f = node.func
+    last = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+    start = kwarg(node, "initial_learning_rate", "init_value")
+    if start is None and last == "PiecewiseConstantDecay":
+        values = arg_or_kw(node, 1, "values")
+        start = (
+            values.elts[0] if isinstance(values, (ast.List, ast.Tuple)) and values.elts else None
+        )
+    elif start is None and last.endswith(("Decay", "DecayRestarts")) and node.args:
+        start = node.args[0]
+    return number(resolve_at(r, cs, start))
+
+
 def _is_disc(cs: CallSite) -> bool:
     text = (cs.target or "") + " " + (unparse(cs.node.args[0]) if cs.node.args else "")
     return bool(_DISC.search(text)) and not re.search(r"gen|netg", text, re.I)
@@ -215,7 +237,7 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         wds = []
         for cs, n in ordered:
             node = _lr_node(cs)
-            lr = number(resolve_at(r, cs, node))
+            lr = number(resolve_at(r, cs, node)) or _schedule_start(r, cs, node)
             dflt = _default_lr(cs, n) if node is None else None
             if lr is None and dflt is not None:
                 lrs.append(Field(dflt, cs.node.lineno, "framework-default", f"{cs.raw} default"))

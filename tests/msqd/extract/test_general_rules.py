@@ -577,3 +577,22 @@ def test_trl_configs_read_as_training_arguments() -> None:
         trainer.train()
     """
     assert (_value(src, "batch_size"), _value(src, "epochs")) == (4, 3)
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "keras.optimizers.schedules.InverseTimeDecay(initial_learning_rate=1e-3, decay_steps=10, decay_rate=0.5)",
+        "keras.optimizers.schedules.ExponentialDecay(1e-3, decay_steps=100, decay_rate=0.9)",
+        "keras.optimizers.schedules.PiecewiseConstantDecay([1000, 2000], [1e-3, 5e-4, 1e-4])",
+    ],
+)
+def test_a_learning_rate_schedule_starts_at_its_initial_rate(schedule: str) -> None:
+    # deep-learning-with-python chapter 17: AdamW(learning_rate=InverseTimeDecay(...)).
+    src = f"""
+        import keras
+        sched = {schedule}
+        model.compile(optimizer=keras.optimizers.AdamW(learning_rate=sched), loss="mse")
+        model.fit(x, y, epochs=3)
+    """
+    assert _value(src, "learning_rate") == 0.001
