@@ -325,9 +325,7 @@ def _manual_update(ix: Index, r: Resolver) -> tuple[int, Field | None] | None:
 
 
 def _has_grad(node: ast.expr | None) -> bool:
-    return node is not None and any(
-        isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node)
-    )
+    return node is not None and any(_grad_ref(n) for n in ast.walk(node))
 
 
 def _other_factor(node: ast.BinOp) -> ast.expr | None:
@@ -340,10 +338,14 @@ def _other_factor(node: ast.BinOp) -> ast.expr | None:
     return None
 
 
-def _grad_ref(node: ast.expr) -> bool:
-    """``p.grad`` or ``p.grad.data`` itself (not ``p.grad.norm()``)."""
+def _grad_ref(node: ast.AST) -> bool:
+    """``p.grad`` or ``p.grad.data`` itself (not ``p.grad.norm()``), or a gradient a
+    hand-written backward pass computed (``for p, grad in zip(parameters, grads)``)."""
     if isinstance(node, ast.Attribute) and node.attr == "data":
         node = node.value
+    if isinstance(node, ast.Name):
+        low = node.id.lower()
+        return "grad" in low and "norm" not in low
     return isinstance(node, ast.Attribute) and node.attr == "grad"
 
 

@@ -596,3 +596,19 @@ def test_a_learning_rate_schedule_starts_at_its_initial_rate(schedule: str) -> N
         model.fit(x, y, epochs=3)
     """
     assert _value(src, "learning_rate") == 0.001
+
+
+def test_a_hand_written_backward_pass_updates_by_sgd() -> None:
+    # makemore part 4: gradients computed by hand, zipped with the parameters.
+    src = """
+        import torch
+        parameters = [C, W1, b1]
+        for i in range(200000):
+            loss = forward(Xb)
+            grads = [dC, dW1, db1]
+            lr = 0.1 if i < 100000 else 0.01
+            for p, grad in zip(parameters, grads):
+                p.data += -lr * grad
+        loss.backward()
+    """
+    assert (_value(src, "optimizer"), _value(src, "learning_rate")) == ("SGD", 0.1)
