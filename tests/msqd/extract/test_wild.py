@@ -41,7 +41,7 @@ LABEL_KEYS = {"id", "repo", "commit", "path", "role", "dataset", "notes", *FIELD
 FLOORS = {
     "dev": {
         "role": 0.946, "framework": 0.942, "arch_family": 0.928, "model_classes": 0.985,
-        "dataset": 0.908, "batch_size": 0.943, "learning_rate": 0.951, "optimizer": 0.962,
+        "dataset": 0.908, "batch_size": 0.943, "learning_rate": 0.954, "optimizer": 0.964,
         "epochs": 0.972, "device": 0.961, "mean": 0.950,
     },
     "check": {
