@@ -567,11 +567,23 @@ def training_default(ix: Index, names: tuple[str, ...]) -> Val | None:
 
 
 def first_kwarg(ix: Index, r: Resolver, names: tuple[str, ...], kind: type = float) -> Val | None:
-    """Last resort: the first call anywhere passing one of ``names`` as a keyword."""
+    """Last resort: the first call anywhere passing one of ``names`` as a keyword,
+    also inside a ``**params`` dict (``GradientBoostingRegressor(**params)``)."""
     for cs in ix.calls:
-        v = number(resolve_at(r, cs, kwarg(cs.node, *names)), kind)
-        if v is not None:
-            return v
+        node = kwarg(cs.node, *names)
+        if node is not None:
+            v = number(resolve_at(r, cs, node), kind)
+            if v is not None:
+                return v
+            continue
+        for k in cs.node.keywords:
+            if k.arg is not None or not isinstance(k.value, ast.Name):
+                continue
+            for name in names:
+                key = ast.copy_location(ast.Subscript(k.value, ast.Constant(name), ast.Load()), k)
+                v = number(resolve_at(r, cs, key), kind)
+                if v is not None:
+                    return v
     return None
 
 

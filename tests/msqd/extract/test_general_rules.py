@@ -612,3 +612,14 @@ def test_a_hand_written_backward_pass_updates_by_sgd() -> None:
         loss.backward()
     """
     assert (_value(src, "optimizer"), _value(src, "learning_rate")) == ("SGD", 0.1)
+
+
+def test_keywords_passed_through_a_params_dict() -> None:
+    # scikit-learn's gradient-boosting example: GradientBoostingRegressor(**params).
+    src = """
+        from sklearn import ensemble
+        params = {"n_estimators": 500, "max_depth": 4, "learning_rate": 0.01}
+        reg = ensemble.GradientBoostingRegressor(**params)
+        reg.fit(X_train, y_train)
+    """
+    assert _value(src, "learning_rate") == 0.01
