@@ -21,6 +21,7 @@ from .index import MODULE, CallSite, Index
 from .names import BATCH_NAMES, EPOCH_NAMES, HF_ARGS, LR_NAMES
 from .resolve import Resolver, Val, unparse
 from .role import training_scopes
+from .sklearn_mlp import mlp_optimizer
 
 _DISC = re.compile(r"disc|netd|critic|(^|[^a-z])d([^a-z]|$)|_d\b|optimizerd|optd", re.I)
 # Loop counts that mention epochs or episodes but are not the training's: the steps of
@@ -256,6 +257,8 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         out["optimizer"] = Field(canon, v.line, v.how, v.detail or "optimizer")
         if not hf:
             implicit = _default_lr(None, canon), v.line, canon
+    elif mlp := mlp_optimizer(ix, r):
+        out.update(mlp)
     elif not hf and (manual := _manual_update(ix, r)) is not None:
         # ``p.data += -lr * p.grad`` by hand (a lecture's MLP, a tutorial's RNN): plain
         # SGD at the rate it multiplies the gradient by.

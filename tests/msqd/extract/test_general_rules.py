@@ -623,3 +623,24 @@ def test_keywords_passed_through_a_params_dict() -> None:
         reg.fit(X_train, y_train)
     """
     assert _value(src, "learning_rate") == 0.01
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "want"),
+    [
+        ("solver='sgd', learning_rate_init=.1", ("SGD", 0.1, "literal")),
+        ("", ("Adam", 0.001, "framework-default")),
+        ("solver='lbfgs'", ("LBFGS", None, None)),
+    ],
+)
+def test_scikit_learn_mlp_solver_and_rate(kwargs: str, want: tuple) -> None:
+    # scikit-learn's plot_mnist_filters.py: MLPClassifier(solver='sgd', learning_rate_init=.1).
+    src = f"""
+        from sklearn.neural_network import MLPClassifier
+        mlp = MLPClassifier(hidden_layer_sizes=(50,), max_iter=10, {kwargs})
+        mlp.fit(X_train, y_train)
+    """
+    c = extract_source(textwrap.dedent(src))
+    lr = c.fields.get("learning_rate")
+    got = (c.value("optimizer"), c.value("learning_rate"), lr.how if lr else None)
+    assert got == want
