@@ -41,8 +41,8 @@ LABEL_KEYS = {"id", "repo", "commit", "path", "role", "dataset", "notes", *FIELD
 FLOORS = {
     "dev": {
         "role": 0.946, "framework": 0.942, "arch_family": 0.928, "model_classes": 0.985,
-        "dataset": 0.908, "batch_size": 0.943, "learning_rate": 0.954, "optimizer": 0.964,
-        "epochs": 0.972, "device": 0.961, "mean": 0.950,
+        "dataset": 0.908, "batch_size": 0.943, "learning_rate": 0.958, "optimizer": 0.966,
+        "epochs": 0.972, "device": 0.961, "mean": 0.951,
     },
     "check": {
         "role": 0.85, "framework": 0.94, "arch_family": 0.83, "model_classes": 0.96,
