@@ -230,6 +230,13 @@ def entry_points_first(
                 (n for n, (r, h, _) in enumerate(order) if r > rank and held >= h - _SAME_HOLD),
                 len(order),
             )
+            if at < len(order) and j.why:
+                # --explain: say why a row may print above one with a higher score.
+                passed = order[at][2]
+                j.why.append(
+                    "entry point first: placed ahead of its project's rows "
+                    f"(score {passed.score:.2f})"
+                )
             order.insert(at, (rank, held, j))
         for place, (_, _, j) in zip(idxs, order, strict=True):
             out[place] = j

@@ -34,3 +34,19 @@ def test_a_helper_that_holds_more_of_the_names_stays_ahead() -> None:
 
 def test_rows_without_a_project_and_single_rows_are_untouched() -> None:
     assert _order([3]) == [3]
+
+
+def test_explain_says_why_an_entry_point_prints_above_a_higher_score() -> None:
+    judged = [Judged(s, 10.0 - i, True, 0.5, 0.0, why=["dense"]) for i, s in enumerate([1, 4])]
+    got = entry_points_first(
+        judged, lambda s: ROWS[s][0], lambda s: ROWS[s][1], lambda s: ROWS[s][2]
+    )
+    assert [j.slot for j in got] == [4, 1]
+    assert any("entry point first" in w and "10.00" in w for w in got[0].why), got[0].why
+    assert not any("entry point first" in w for w in got[1].why)
+    # Without --explain (no reasons collected) nothing is added.
+    plain = [Judged(s, 10.0 - i, True, 0.5, 0.0) for i, s in enumerate([1, 4])]
+    got = entry_points_first(
+        plain, lambda s: ROWS[s][0], lambda s: ROWS[s][1], lambda s: ROWS[s][2]
+    )
+    assert all(not j.why for j in got)
