@@ -8,12 +8,13 @@ script leaves out are reported as ``framework-default``.
 from __future__ import annotations
 
 from ..card import Field
+from ..vocab import canonical_optimizer
 from .common import kwarg, number, resolve_at, to_field
 from .index import CallSite, Index
 from .resolve import Resolver
 
 _MLP = ("MLPClassifier", "MLPRegressor")
-_SOLVERS = {"adam": "Adam", "sgd": "SGD", "lbfgs": "LBFGS"}
+_SOLVERS = ("adam", "sgd", "lbfgs")
 
 
 def _mlp(ix: Index) -> CallSite | None:
@@ -31,9 +32,9 @@ def mlp_optimizer(ix: Index, r: Resolver) -> dict[str, Field]:
     if v is None and kwarg(cs.node, "solver") is not None:
         return {}  # a solver the resolver cannot read: say nothing
     solver = v.value if v is not None and isinstance(v.value, str) else "adam"
-    canon = _SOLVERS.get(solver.lower())
-    if canon is None:
+    if solver.lower() not in _SOLVERS:
         return {}
+    canon = canonical_optimizer(solver) or solver
     out["optimizer"] = (
         Field(canon, v.line or line, v.how, v.detail or "solver")
         if v is not None
