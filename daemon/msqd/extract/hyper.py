@@ -24,12 +24,12 @@ from .role import training_scopes
 from .sklearn_mlp import mlp_optimizer
 
 _DISC = re.compile(r"disc|netd|critic|(^|[^a-z])d([^a-z]|$)|_d\b|optimizerd|optd", re.I)
+_GEN = re.compile(r"gen|netg|(^|[^a-z])g([^a-z]|$)|_g\b|optimizerg|optg", re.I)
 # Loop counts that mention epochs or episodes but are not the training's: the steps of
 # one epoch (``range(steps_per_epoch)``) and evaluation runs (``range(eval_episodes)``).
 _NOT_TRAINING_COUNT = re.compile(
     r"per_?epoch|(^|[^a-z])(test|eval|evaluation|val|valid|validation)_?(episode|epoch)"
 )
-_GEN = re.compile(r"gen|netg|(^|[^a-z])g([^a-z]|$)|_g\b|optimizerg|optg", re.I)
 
 _STR_OPT = {
     "adamw_torch": "AdamW",
@@ -513,7 +513,7 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
 
 # Where a batch size is an evaluation's: inside evaluate()/test()/predict(), or a
 # value named for it (EVAL_BATCH_SIZE, args.test_batch_size).
-_EVAL_SCOPE = re.compile(r"_*(eval|evaluate|test|valid|validate|val|predict|infer)", re.I)
+_EVAL_SCOPE = re.compile(r"_*(eval|test|val|predict|infer)", re.I)  # a prefix: evaluate()
 _EVAL_NAME = re.compile(r"(^|[^a-z])(eval|test|val|valid|validation)_?batch", re.I)
 
 

@@ -107,15 +107,12 @@ class Resolver(ScopeBase):
             value: Any = x + y
         elif isinstance(x, str) and isinstance(op, ast.Mod):
             # "../data/%s-%s.txt" % (lang1, lang2): a path built from its parts.
-            args = tuple(y) if isinstance(node.right, ast.Tuple) and isinstance(y, list) else y
-            if not all(
-                isinstance(a, (str, int, float))
-                for a in (args if isinstance(args, tuple) else (args,))
-            ):
+            parts = tuple(y) if isinstance(node.right, ast.Tuple) and isinstance(y, list) else (y,)
+            if not all(isinstance(p, (str, int, float)) for p in parts):
                 return None
             if "%" in _PCT_SPEC.sub("", x):
                 return None  # a width like %999999999s would build a huge string
-            value = x % args
+            value = x % parts
         elif not (isinstance(x, (int, float)) and isinstance(y, (int, float))):
             return None
         elif isinstance(op, ast.Add):
