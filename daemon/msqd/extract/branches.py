@@ -83,9 +83,11 @@ def truth(r: Resolver, test: ast.expr, scope: Scope) -> bool | None:
 
 
 _Pos = tuple[int, int]  # (line, column)
+_Span = tuple[_Pos, _Pos]
+_Branch = tuple[ast.expr, _Span, _Span | None]  # test, body, else
 
 
-def _span(body: list[ast.stmt] | list[ast.expr]) -> tuple[_Pos, _Pos]:
+def _span(body: list[ast.stmt] | list[ast.expr]) -> _Span:
     first, last = body[0], body[-1]
     return (
         (first.lineno, first.col_offset),
@@ -96,11 +98,9 @@ def _span(body: list[ast.stmt] | list[ast.expr]) -> tuple[_Pos, _Pos]:
 _Test = ast.Compare | ast.Name | ast.Attribute | ast.UnaryOp | ast.BoolOp
 
 
-def _branches(
-    tree: ast.Module,
-) -> list[tuple[ast.expr, tuple[_Pos, _Pos], tuple[_Pos, _Pos] | None]]:
+def _branches(tree: ast.Module) -> list[_Branch]:
     """(test, body span, else span) of every ``if`` and every ``a if t else b``."""
-    out: list[tuple[ast.expr, tuple[_Pos, _Pos], tuple[_Pos, _Pos] | None]] = []
+    out: list[_Branch] = []
     for n in ast.walk(tree):
         if isinstance(n, ast.If) and isinstance(n.test, _Test):
             out.append((n.test, _span(n.body), _span(n.orelse) if n.orelse else None))
