@@ -13,7 +13,19 @@ from collections.abc import Callable
 
 from ..card import Component, Field, ModelCard
 from . import components as comp_mod
-from . import data, device, diffusion, family, hydraconf, hyper, inherit, params, role, training
+from . import (
+    data,
+    device,
+    diffusion,
+    family,
+    hydraconf,
+    hyper,
+    inherit,
+    optimizer,
+    params,
+    role,
+    training,
+)
 from .describe import describe
 from .identifiers import identifiers
 from .ids import created_time, model_id_for, project_for
@@ -159,7 +171,7 @@ def _facts(
     _guard(card, "pretrained", lambda: _set(card, "pretrained", pretrained_field(ix, r)))
 
     def opt() -> None:
-        for k, f in hyper.optimizer_fields(ix, r).items():
+        for k, f in optimizer.optimizer_fields(ix, r).items():
             _set(card, k, f)
 
     def dataset() -> Field | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..card import Field, ModelCard
 from . import components as comp_mod
-from . import data, device, family, hyper
+from . import data, device, family, hyper, optimizer
 from .index import Index
 from .resolve import Resolver
 from .role import training_names
@@ -37,7 +37,7 @@ def _fields(sib: Index, r: Resolver, path: str, project_dir: str | None) -> dict
         got = fn(sib, r)
         if got is not None:
             out[name] = got
-    out.update(hyper.optimizer_fields(sib, r))
+    out.update(optimizer.optimizer_fields(sib, r))
     return out
 
 
