@@ -41,10 +41,10 @@ from .lexical import LexicalStage
 from .query import read_query
 from .reading import Constraint, QueryReading
 from .score import (
-    CLOSE_COVER,
     ROLE_ASKED,
     Evidence,
     Judged,
+    closest_rows,
     entry_points_first,
     judge,
     role_weight,
@@ -374,7 +374,7 @@ class SearchEngine:
         closest = False
         if not shown and not show_all and not strict:
             # Nothing passes, but some rows hold much of the question: offer the best few.
-            shown = [j for j in judged if j.cover >= CLOSE_COVER][:CLOSEST]
+            shown = closest_rows(judged, CLOSEST)
             closest = bool(shown)
         hidden = 0 if show_all else len(judged) - len(shown)
         return _Ranked(self._hits(shown[:limit]), hidden, n_full, closest)

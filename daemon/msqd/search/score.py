@@ -51,10 +51,13 @@ LEXICAL_DENSE_FLOOR = 0.62
 # as much as a first rank in one more retrieval list.
 NAME_MATCH = 1.2
 # A card holding this idf share of the question (in names or rare words) is shown
-# whatever its dense distance; when nothing is shown, those holding CLOSE_COVER
-# are offered as the closest matches.
+# whatever its dense distance; when nothing is shown and some card holds CLOSE_COVER,
+# the best-scored cards holding at least CLOSE_SHARE of that card's share are offered
+# as the closest matches (a training script whose names hold "image captioning" ranks
+# above the notebook whose name holds a little more of the question).
 STRONG_COVER = 0.6
 CLOSE_COVER = 0.45
+CLOSE_SHARE = 0.8
 # What a file is: training entry points (and notebooks) first, then model
 # definitions, then the configs and helpers around them; a framework's own
 # source last unless the question asks for it (ROLE_ASKED).
@@ -250,3 +253,11 @@ def role_weight(role: str, language: str, library_asked: bool) -> float:
     if not role and language == "ipynb":
         role = "train"
     return ROLE_PRIOR.get(role, 0.0)
+
+
+def closest_rows(judged: list[Judged], n: int) -> list[Judged]:
+    """The ``n`` best-ranked rows near the best cover, when one holds ``CLOSE_COVER``."""
+    best = max((j.cover for j in judged), default=0.0)
+    if best < CLOSE_COVER:
+        return []
+    return [j for j in judged if j.cover >= CLOSE_SHARE * best][:n]

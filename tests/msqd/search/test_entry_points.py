@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from msqd.search.score import Judged, entry_points_first
+from msqd.search.score import CLOSE_COVER, Judged, closest_rows, entry_points_first
 
 # slot -> (project, role, name cover)
 ROWS = {
@@ -50,3 +50,22 @@ def test_explain_says_why_an_entry_point_prints_above_a_higher_score() -> None:
         plain, lambda s: ROWS[s][0], lambda s: ROWS[s][1], lambda s: ROWS[s][2]
     )
     assert all(not j.why for j in got)
+
+
+def test_closest_rows_are_those_near_the_best_cover_in_rank_order() -> None:
+    # Ranked by score: a training script whose names hold "image captioning" (0.41),
+    # an unrelated row, and the notebook whose name holds a little more (0.47).
+    judged = [
+        Judged(1, 2.3, False, 0.74, 9.0, cover=0.41),
+        Judged(2, 1.4, False, 0.83, 2.0, cover=0.09),
+        Judged(3, 1.2, False, 0.95, 10.0, cover=0.47),
+        Judged(4, 1.1, False, 0.88, 11.0, cover=0.41),
+    ]
+    assert [j.slot for j in closest_rows(judged, 3)] == [1, 3, 4]
+    assert [j.slot for j in closest_rows(judged, 2)] == [1, 3]
+
+
+def test_no_closest_rows_when_no_row_holds_enough_of_the_question() -> None:
+    # "point cloud segmentation pointnet": the best row holds 44%, under CLOSE_COVER.
+    judged = [Judged(1, 2.0, False, 0.8, 5.0, cover=0.44), Judged(2, 1.0, False, 0.9, 1.0)]
+    assert CLOSE_COVER > 0.44 and closest_rows(judged, 3) == []
