@@ -341,10 +341,20 @@ def module_file(mod: str, dirs: list[str]) -> str | None:
 def imported_calls(ix: Index, base_dir: str | None, project_dir: str | None) -> dict[str, set[str]]:
     """Own module file -> the names of it this file calls (``engine.train(...)``,
     ``from dqn_agent import Agent`` then ``Agent(...)``)."""
+    return {
+        path: set(by_name) for path, by_name in imported_callers(ix, base_dir, project_dir).items()
+    }
+
+
+def imported_callers(
+    ix: Index, base_dir: str | None, project_dir: str | None
+) -> dict[str, dict[str, set[str | None]]]:
+    """Own module file -> name of it called -> the functions of this file calling it
+    (``None``: module level)."""
     if base_dir is None:
         return {}
     dirs = search_dirs(base_dir, project_dir)
-    called: dict[str, set[str]] = {}
+    called: dict[str, dict[str, set[str | None]]] = {}
     for cs in ix.calls:
         head, _, rest = cs.raw.partition(".")
         full = ix.imports.get(head)
@@ -356,16 +366,18 @@ def imported_calls(ix: Index, base_dir: str | None, project_dir: str | None) -> 
             mod, _, name = full.rpartition(".")
             path = module_file(mod, dirs) if mod else None
         if path is not None:
-            called.setdefault(path, set()).add(name)
+            called.setdefault(path, {}).setdefault(name, set()).add(cs.scope[1])
     if ix.star_imports:
         # ``from data import *``: the bare calls this file neither defines nor imports
         # by name may come from there (which ones, the module's own index knows).
         local = set(ix.functions) | set(ix.classes) | set(ix.imports)
-        bare = {cs.last for cs in ix.calls if cs.raw == cs.last and cs.last not in local}
+        bare = [cs for cs in ix.calls if cs.raw == cs.last and cs.last not in local]
         for mod in ix.star_imports:
             if mod.lstrip(".").split(".")[0] in _NOT_SIBLINGS:
                 continue
             path = module_file(mod, dirs)
             if path is not None:
-                called.setdefault(path, set()).update(bare)
+                names = called.setdefault(path, {})
+                for cs in bare:
+                    names.setdefault(cs.last, set()).add(cs.scope[1])
     return called

@@ -217,11 +217,17 @@ def _facts(
 
 
 def _sibling_trains(ix: Index, base_dir: str | None, project_dir: str | None) -> bool:
-    """Whether the file calls a function or class of its own modules whose code trains."""
+    """Whether the file calls a function or class of its own modules whose code trains,
+    there or one module further (``main.py`` -> ``run_lib.train`` -> ``losses.get_step_fn``)."""
     try:
         for path, names in comp_mod.imported_calls(ix, base_dir, project_dir).items():
             sib = _sibling_index(path)
-            if sib is not None and names & role.training_names(sib):
+            if sib is None:
+                continue
+            if names & role.training_names(sib):
+                return True
+            through = inherit.trains_through(sib, path, project_dir, _sibling_index)
+            if any(names & callers for callers in through.values()):
                 return True
     except (RecursionError, ValueError):
         return False

@@ -18,6 +18,7 @@ from . import data, device, family, hyper, optimizer
 from .index import Index
 from .resolve import Resolver
 from .role import training_names
+from .role import trains as trains_itself
 
 # Fields read from a module the entry point calls, in card order.
 INHERITED = ("dataset", "batch_size", "learning_rate", "optimizer", "epochs", "device")
@@ -39,6 +40,40 @@ def _fields(sib: Index, r: Resolver, path: str, project_dir: str | None) -> dict
             out[name] = got
     out.update(optimizer.optimizer_fields(sib, r))
     return out
+
+
+def trains_through(
+    sib: Index, path: str, project_dir: str | None, sibling_index: Callable[[str], Index | None]
+) -> dict[str, set[str]]:
+    """Modules the module at ``path`` trains through -> its functions calling their
+    training code (``run_lib.train`` calling ``losses.get_step_fn``)."""
+    out: dict[str, set[str]] = {}
+    found = comp_mod.imported_callers(sib, os.path.dirname(path), project_dir)
+    for path2, callers in found.items():
+        sib2 = sibling_index(path2)
+        if sib2 is None:
+            continue
+        trained = training_names(sib2)
+        for name, scopes in callers.items():
+            if name in trained:
+                out.setdefault(path2, set()).update(s for s in scopes if s is not None)
+    return out
+
+
+def _through(
+    sib: Index, path: str, project_dir: str | None, sibling_index: Callable[[str], Index | None]
+) -> set[str]:
+    return set().union(*trains_through(sib, path, project_dir, sibling_index).values())
+
+
+# TensorFlow's file, device and logging API: used by launchers of any framework.
+_TF_UTILITY = ("tensorflow.io.", "tensorflow.config.", "tensorflow.compat.v1.logging.")
+
+
+def _file_api_only(ix: Index) -> bool:
+    """TensorFlow is imported, and only its file/device/logging API is called."""
+    tf = [cs.name for cs in ix.calls if cs.name.startswith("tensorflow.")]
+    return bool(tf) and all(n.startswith(_TF_UTILITY) for n in tf)
 
 
 def _mark(f: Field, path: str) -> Field:
@@ -66,16 +101,36 @@ def inherit_values(
     for path, names in called.items():
         sib = sibling_index(path)
         if sib is not None:
-            ranked.append((0 if names & training_names(sib) else 1, path, sib))
+            trains = names & training_names(sib) or names & _through(
+                sib, path, project_dir, sibling_index
+            )
+            ranked.append((0 if trains else 1, path, sib))
     ranked.sort(key=lambda t: t[0])
     fams = card.fields.get("arch_family")
     if (fams is None or fams.value in (["other"], [])) and ranked and ranked[0][0] == 0:
         # main.py builds runners.Diffusion(args).train(): what it trains is what that
         # module's code computes (its schedule, its losses), read without its classes.
         _rank, path, sib = ranked[0]
-        fam = family.family_field(family.family_evidence(sib, [], path), [], False)
-        if fam is not None and fam.value not in (["other"], []):
-            card.fields["arch_family"] = _mark(fam, path)
+        # Followed one module further when that one holds the training step
+        # (main.py -> run_lib.train -> losses.get_step_fn, the SDE's loss).
+        for p in [path, *trains_through(sib, path, project_dir, sibling_index)]:
+            got = sib if p == path else sibling_index(p)
+            if got is None:
+                continue
+            fam = family.family_field(family.family_evidence(got, [], p), [], False)
+            if fam is not None and fam.value not in (["other"], []):
+                card.fields["arch_family"] = _mark(fam, p)
+                break
+    launcher = not trains_itself(ix) and "model_classes" not in card.fields
+    if ranked and ranked[0][0] == 0 and launcher:
+        # A launcher that defines and trains nothing itself (``run_lib.train(config)``,
+        # tf imported for its file API) is written in the framework of what it runs.
+        _rank, path, sib = ranked[0]
+        fw = family.framework_field(sib.import_lines)
+        own = card.fields.get("framework")
+        if fw is not None and (own is None or _file_api_only(ix)):
+            fw.detail = f"{fw.detail} (the module it runs)"
+            card.fields["framework"] = _mark(fw, path)
     for _rank, path, sib in ranked[:_MAX_MODULES]:
         got = _fields(sib, Resolver(sib, os.path.dirname(path)), path, project_dir)
         for k in list(missing):

@@ -110,7 +110,8 @@ def _training_call(cs: CallSite) -> bool:
     return last == "function" and any(k.arg == "updates" for k in cs.node.keywords)
 
 
-def _trains(ix: Index) -> bool:
+def trains(ix: Index) -> bool:
+    """The module's own code trains (a backward pass, ``fit``, an optimizer step...)."""
     if any(_training_call(cs) for cs in ix.calls):
         return True
     # A class of the file's own that extends a trainer (``class MyCLI(LightningCLI)``),
@@ -143,6 +144,19 @@ def training_scopes(ix: Index) -> set[tuple[str | None, str | None]]:
         if grown == found:
             break
         found = grown
+    if found:
+        # A factory that defines the training step and returns it (``get_step_fn``,
+        # ``make_train_step``): calling the factory is building the trainer.
+        names = {f for _c, f in found if f is not None}
+        for fname, defs in ix.functions.items():
+            for node, cls in defs:
+                if (cls, fname) not in found and any(
+                    isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and n is not node
+                    and n.name in names
+                    for n in ast.walk(node)
+                ):
+                    found.add((cls, fname))
     return found
 
 
@@ -264,7 +278,7 @@ def file_role(
         return "library"
     stem = os.path.splitext(parts[-1])[0]
     runs = _module_level(ix, language)
-    if _trains(ix) or _calls_training(ix):
+    if trains(ix) or _calls_training(ix):
         # Training code that nothing in the file runs is a module an entry point
         # imports (engine.py, dqn_agent.py), unless its name says it is the trainer.
         if runs or (_TRAIN_STEMS.search(stem) and not _UTIL_STEMS.search(stem)):

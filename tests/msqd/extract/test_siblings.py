@@ -212,3 +212,70 @@ def test_entry_point_takes_the_family_of_the_runner_it_trains_through(tmp_path: 
     # A helper the entry point only imports from, training nothing, lends no family.
     (p / "plot.py").write_text("from runners.diffusion import Diffusion\nprint(Diffusion)\n")
     assert "arch_family" not in extract_file(p / "plot.py", tmp_path).fields
+
+
+def _launcher_project(tmp_path: Path) -> Path:
+    """main.py -> run_lib.train(config) -> losses.get_step_fn(sde): the training step is
+    a closure two modules away from the entry point (score_sde's layout)."""
+    p = tmp_path / "proj"
+    p.mkdir()
+    (p / "losses.py").write_text(
+        "import torch\n"
+        "def get_step_fn(sde, optimizer):\n"
+        "    def step_fn(model, batch):\n"
+        "        t = torch.rand(batch.shape[0])\n"
+        "        mean, std = sde.marginal_prob(batch, t)\n"
+        "        z = torch.randn_like(batch)\n"
+        "        score = model(mean + std * z, t)\n"
+        "        loss = ((score * std + z) ** 2).mean()\n"
+        "        loss.backward()\n"
+        "        optimizer.step()\n"
+        "        return loss\n"
+        "    return step_fn\n"
+        "def ddpm_loss(model, batch, sqrt_alphas_cumprod):\n"
+        "    return model(batch * sqrt_alphas_cumprod[0])\n"
+    )
+    (p / "run_lib.py").write_text(
+        "import torch\nimport losses\n"
+        "def train(config, workdir):\n"
+        "    model = torch.nn.Linear(2, 2)\n"
+        "    opt = torch.optim.Adam(model.parameters(), lr=config.lr)\n"
+        "    step = losses.get_step_fn(config.sde, opt)\n"
+        "    for batch in config.data:\n"
+        "        step(model, batch)\n"
+    )
+    (p / "main.py").write_text(
+        "import tensorflow as tf\nimport run_lib\nfrom absl import app, flags\n"
+        "FLAGS = flags.FLAGS\n"
+        "def main(argv):\n"
+        "    tf.io.gfile.makedirs(FLAGS.workdir)\n"
+        "    run_lib.train(FLAGS.config, FLAGS.workdir)\n"
+        "if __name__ == '__main__':\n"
+        "    app.run(main)\n"
+    )
+    return p
+
+
+def test_a_launcher_trains_through_a_step_two_modules_away(tmp_path: Path) -> None:
+    p = _launcher_project(tmp_path)
+    card = extract_file(p / "main.py", tmp_path)
+    assert card.status == "ok", card.message
+    assert card.role == "train"
+    fam = card.fields["arch_family"]
+    assert fam.value[0] == "diffusion" and fam.file == str(p / "losses.py")
+    # TensorFlow imported for its file API is not what the launcher trains with.
+    fw = card.fields["framework"]
+    assert fw.value[0] == "pytorch" and fw.file == str(p / "run_lib.py")
+    # The module in between runs nothing itself: a helper the launcher imports.
+    assert extract_file(p / "run_lib.py", tmp_path).role == "util"
+
+
+def test_a_launcher_that_uses_tensorflow_for_more_keeps_it(tmp_path: Path) -> None:
+    p = _launcher_project(tmp_path)
+    (p / "main.py").write_text(
+        "import tensorflow as tf\nimport run_lib\n"
+        "tf.random.set_seed(0)\n"
+        "run_lib.train(None, '/tmp')\n"
+    )
+    card = extract_file(p / "main.py", tmp_path)
+    assert card.role == "train" and card.fields["framework"].value[0] == "tensorflow-keras"
