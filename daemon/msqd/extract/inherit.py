@@ -60,12 +60,6 @@ def trains_through(
     return out
 
 
-def _through(
-    sib: Index, path: str, project_dir: str | None, sibling_index: Callable[[str], Index | None]
-) -> set[str]:
-    return set().union(*trains_through(sib, path, project_dir, sibling_index).values())
-
-
 # TensorFlow's file, device and logging API: used by launchers of any framework.
 _TF_UTILITY = ("tensorflow.io.", "tensorflow.config.", "tensorflow.compat.v1.logging.")
 
@@ -100,11 +94,20 @@ def inherit_values(
     ranked: list[tuple[int, str, Index]] = []
     for path, names in called.items():
         sib = sibling_index(path)
-        if sib is not None:
-            trains = names & training_names(sib) or names & _through(
-                sib, path, project_dir, sibling_index
-            )
-            ranked.append((0 if trains else 1, path, sib))
+        if sib is None:
+            continue
+        if names & training_names(sib):
+            ranked.append((0, path, sib))
+            continue
+        # The modules holding the training step this one runs come right after it
+        # (run_lib.train -> losses.get_step_fn: the optimizer is built in losses.py).
+        steps = [
+            p
+            for p, callers in trains_through(sib, path, project_dir, sibling_index).items()
+            if names & callers and p not in called and all(p != r[1] for r in ranked)
+        ]
+        ranked.append((0 if steps else 1, path, sib))
+        ranked += [(0, p, got) for p in steps if (got := sibling_index(p)) is not None]
     ranked.sort(key=lambda t: t[0])
     fams = card.fields.get("arch_family")
     if (fams is None or fams.value in (["other"], [])) and ranked and ranked[0][0] == 0:

@@ -232,6 +232,8 @@ def _launcher_project(tmp_path: Path) -> Path:
         "        optimizer.step()\n"
         "        return loss\n"
         "    return step_fn\n"
+        "def get_optimizer(params):\n"
+        "    return torch.optim.Adam(params, lr=2e-4)\n"
         "def ddpm_loss(model, batch, sqrt_alphas_cumprod):\n"
         "    return model(batch * sqrt_alphas_cumprod[0])\n"
     )
@@ -239,7 +241,7 @@ def _launcher_project(tmp_path: Path) -> Path:
         "import torch\nimport losses\n"
         "def train(config, workdir):\n"
         "    model = torch.nn.Linear(2, 2)\n"
-        "    opt = torch.optim.Adam(model.parameters(), lr=config.lr)\n"
+        "    opt = losses.get_optimizer(model.parameters())\n"
         "    step = losses.get_step_fn(config.sde, opt)\n"
         "    for batch in config.data:\n"
         "        step(model, batch)\n"
@@ -266,6 +268,9 @@ def test_a_launcher_trains_through_a_step_two_modules_away(tmp_path: Path) -> No
     # TensorFlow imported for its file API is not what the launcher trains with.
     fw = card.fields["framework"]
     assert fw.value[0] == "pytorch" and fw.file == str(p / "run_lib.py")
+    # The optimizer is built in the module holding the step, and read there.
+    opt, lr = card.fields["optimizer"], card.fields["learning_rate"]
+    assert (opt.value, lr.value) == ("Adam", 2e-4) and opt.file == str(p / "losses.py")
     # The module in between runs nothing itself: a helper the launcher imports.
     assert extract_file(p / "run_lib.py", tmp_path).role == "util"
 
