@@ -18,6 +18,7 @@ from .index import MODULE, CallSite, Index
 from .names import BATCH_NAMES, EPOCH_NAMES, HF_ARGS
 from .resolve import Resolver, Val, unparse
 from .role import training_scopes
+from .wrappers import wrapper_batch, wrapper_epochs
 
 # Loop counts that mention epochs or episodes but are not the training's: the steps of
 # one epoch (``range(steps_per_epoch)``) and evaluation runs (``range(eval_episodes)``).
@@ -108,6 +109,9 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
         ranked = sorted(found, key=lambda x: (x[2], not x[1]))
         main = ranked[0][0]
         return with_alternatives(main, [f for f, _, _ in found if f is not main])
+    wrapped = wrapper_batch(ix, r)
+    if wrapped is not None:
+        return wrapped
     v = number(named_value(ix, r, BATCH_NAMES), int) or first_kwarg(ix, r, ("batch_size",), int)
     if v is None and defaults:
         v = training_default(ix, BATCH_NAMES)
@@ -266,6 +270,9 @@ def epochs_field(ix: Index, r: Resolver) -> Field | None:
     found.sort(key=lambda x: x[0])
     if found:
         return with_alternatives(found[-1][1], [f for _, f in found[:-1]])
+    wrapped = wrapper_epochs(ix, r)
+    if wrapped is not None:
+        return wrapped
     v = number(named_value(ix, r, EPOCH_NAMES), int)
     if v is not None:
         return to_field(v)

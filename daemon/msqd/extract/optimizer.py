@@ -22,6 +22,7 @@ from .index import CallSite, Index
 from .names import HF_ARGS, LR_NAMES
 from .resolve import Resolver, Val, unparse
 from .sklearn_mlp import mlp_optimizer
+from .wrappers import wrapper_optimizer
 
 _DISC = re.compile(r"disc|netd|critic|(^|[^a-z])d([^a-z]|$)|_d\b|optimizerd|optd", re.I)
 _GEN = re.compile(r"gen|netg|(^|[^a-z])g([^a-z]|$)|_g\b|optimizerg|optg", re.I)
@@ -110,12 +111,16 @@ _KERAS_DEFAULT_LR = {
     "SGD": 1e-2,
 }
 
+# tf.compat.v1.train: AdamOptimizer(learning_rate=0.001), AdadeltaOptimizer(learning_rate=0.001).
+_TF1_DEFAULT_LR = {"Adam": 1e-3, "Adadelta": 1e-3}
+
 
 def _default_lr(cs: CallSite | None, canon: str) -> float | None:
     """The rate ``canon`` runs at when the call gives none (None: no known default)."""
     if cs is None or "keras" in cs.name or cs.name.startswith(("tf.", "tensorflow.")):
         if cs is not None and "Optimizer" in cs.last:
-            return None  # TF1 optimizers need the rate
+            # TF1's tf.train optimizers need the rate, but for Adam and Adadelta.
+            return _TF1_DEFAULT_LR.get(canon)
         return _KERAS_DEFAULT_LR.get(canon)
     if cs.name.startswith("torch.optim") or cs.name.startswith("optim."):
         return _TORCH_DEFAULT_LR.get(canon)
@@ -254,6 +259,8 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
             implicit = _default_lr(None, canon), v.line, canon
     elif mlp := mlp_optimizer(ix, r):
         out.update(mlp)
+    elif wrapped := wrapper_optimizer(ix, r):
+        out.update(wrapped)
     elif not hf and (manual := _manual_update(ix, r)) is not None:
         # ``p.data += -lr * p.grad`` by hand (a lecture's MLP, a tutorial's RNN): plain
         # SGD at the rate it multiplies the gradient by.

@@ -1,0 +1,147 @@
+"""Training libraries that build the optimizer themselves: skorch and fastai.
+
+skorch's ``NeuralNet*`` estimators take the optimizer as a class
+(``optimizer=torch.optim.Adam``; SGD by default) with ``lr`` (0.01), ``batch_size``
+(128) and ``max_epochs`` (10) beside it. fastai's ``Learner`` and its ``*_learner``
+factories take ``opt_func`` (Adam by default) and train at ``lr`` (0.001) unless
+``fit(n, lr=...)`` or ``fit_one_cycle(n, lr_max=...)`` says otherwise. Values a script
+leaves out are reported as ``framework-default``, as for any optimizer's default rate.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..card import Field
+from ..vocab import canonical_optimizer
+from .common import kwarg, number, resolve_at, to_field
+from .index import CallSite, Index
+from .resolve import Resolver
+
+_SKORCH = ("NeuralNet", "NeuralNetClassifier", "NeuralNetRegressor", "NeuralNetBinaryClassifier")
+_SKORCH_DEFAULT = {"optimizer": "SGD", "lr": 0.01, "batch_size": 128, "max_epochs": 10}
+_FASTAI_LEARNERS = (
+    "Learner",
+    "vision_learner",
+    "cnn_learner",
+    "unet_learner",
+    "tabular_learner",
+    "text_classifier_learner",
+    "language_model_learner",
+    "collab_learner",
+)
+# The fit methods of a fastai learner and the keyword that sets their rate.
+_FASTAI_FITS = {"fit": "lr", "fit_one_cycle": "lr_max", "fit_flat_cos": "lr", "fit_sgdr": "lr_max"}
+_FASTAI_LR = 1e-3  # fastai.learner.defaults.lr
+
+
+def _skorch(ix: Index) -> CallSite | None:
+    return next((cs for cs in ix.calls_named(*_SKORCH) if cs.name.startswith("skorch")), None)
+
+
+def _learner(ix: Index) -> CallSite | None:
+    return next(
+        (cs for cs in ix.calls_named(*_FASTAI_LEARNERS) if cs.name.startswith("fastai")), None
+    )
+
+
+def _optimizer_class(r: Resolver, cs: CallSite, node: ast.expr | None) -> str | None:
+    """The optimizer a class reference names: ``torch.optim.Adam``, ``optim.SGD``, ``Adam``."""
+    if node is None:
+        return None
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        named = canonical_optimizer(ast.unparse(node).split(".")[-1])
+        if named:
+            return named
+    v = resolve_at(r, cs, node)
+    if v is not None and isinstance(v.value, str):
+        return canonical_optimizer(v.value.split(".")[-1])
+    return None
+
+
+def _default(value: object, cs: CallSite, what: str) -> Field:
+    return Field(value, cs.node.lineno, "framework-default", f"{cs.raw} default {what}")
+
+
+def _value(r: Resolver, cs: CallSite, name: str, kind: type) -> Field | None:
+    """``name=`` of the call; None when absent or unreadable."""
+    v = number(resolve_at(r, cs, kwarg(cs.node, name)), kind)
+    return to_field(v) if v is not None else None
+
+
+def wrapper_optimizer(ix: Index, r: Resolver) -> dict[str, Field]:
+    """``optimizer`` and ``learning_rate`` of the file's skorch net or fastai learner."""
+    if (cs := _skorch(ix)) is not None:
+        node = kwarg(cs.node, "optimizer")
+        named = _optimizer_class(r, cs, node)
+        if node is not None and named is None:
+            return {}  # an optimizer the resolver cannot read: say nothing
+        opt = (
+            Field(named, cs.node.lineno, "literal", ast.unparse(node))
+            if named and node is not None
+            else _default(_SKORCH_DEFAULT["optimizer"], cs, "optimizer")
+        )
+        lr = _value(r, cs, "lr", float)
+        if lr is None and kwarg(cs.node, "lr") is None:
+            lr = _default(_SKORCH_DEFAULT["lr"], cs, "lr")
+        return {"optimizer": opt} | ({"learning_rate": lr} if lr is not None else {})
+    if (cs := _learner(ix)) is not None:
+        node = kwarg(cs.node, "opt_func")
+        named = _optimizer_class(r, cs, node)
+        if node is not None and named is None:
+            return {}
+        opt = (
+            Field(named, cs.node.lineno, "literal", ast.unparse(node))
+            if named and node is not None
+            else _default("Adam", cs, "opt_func")
+        )
+        out = {"optimizer": opt}
+        lr = _fastai_rate(ix, r, cs)
+        if lr is not None:
+            out["learning_rate"] = lr
+        return out
+    return {}
+
+
+def _fastai_rate(ix: Index, r: Resolver, learner: CallSite) -> Field | None:
+    """The rate of the learner's last fit call, else the learner's ``lr``, else fastai's."""
+    own = learner.target
+    fits = [
+        cs
+        for cs in ix.calls
+        if cs.last in _FASTAI_FITS
+        and cs.raw != cs.last
+        and (own is None or cs.raw.split(".")[0] == own)
+    ]
+    if not fits:
+        return None  # fine_tune or a loop fastai does not run: no single rate to report
+    fit = fits[-1]
+    key = _FASTAI_FITS[fit.last]
+    node = kwarg(fit.node, key) or (fit.node.args[1] if len(fit.node.args) > 1 else None)
+    if node is None:
+        node = kwarg(learner.node, "lr")
+        if node is None:
+            return _default(_FASTAI_LR, learner, "lr")
+        fit = learner
+    v = number(resolve_at(r, fit, node))
+    return to_field(v) if v is not None else None
+
+
+def wrapper_batch(ix: Index, r: Resolver) -> Field | None:
+    """A skorch net's ``batch_size`` (128 when not given)."""
+    cs = _skorch(ix)
+    if cs is None:
+        return None
+    if kwarg(cs.node, "batch_size") is None:
+        return _default(_SKORCH_DEFAULT["batch_size"], cs, "batch_size")
+    return _value(r, cs, "batch_size", int)
+
+
+def wrapper_epochs(ix: Index, r: Resolver) -> Field | None:
+    """A skorch net's ``max_epochs`` (10 when not given)."""
+    cs = _skorch(ix)
+    if cs is None:
+        return None
+    if kwarg(cs.node, "max_epochs") is None:
+        return _default(_SKORCH_DEFAULT["max_epochs"], cs, "max_epochs")
+    return _value(r, cs, "max_epochs", int)
