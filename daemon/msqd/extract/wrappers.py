@@ -1,11 +1,13 @@
-"""Training libraries that build the optimizer themselves: skorch and fastai.
+"""Training libraries that build the optimizer themselves: skorch, fastai, Stable-Baselines3.
 
 skorch's ``NeuralNet*`` estimators take the optimizer as a class
 (``optimizer=torch.optim.Adam``; SGD by default) with ``lr`` (0.01), ``batch_size``
 (128) and ``max_epochs`` (10) beside it. fastai's ``Learner`` and its ``*_learner``
 factories take ``opt_func`` (Adam by default) and train at ``lr`` (0.001) unless
-``fit(n, lr=...)`` or ``fit_one_cycle(n, lr_max=...)`` says otherwise. Values a script
-leaves out are reported as ``framework-default``, as for any optimizer's default rate.
+``fit(n, lr=...)`` or ``fit_one_cycle(n, lr_max=...)`` says otherwise. A
+Stable-Baselines3 algorithm trains with RMSprop (A2C) or Adam (the others) at its own
+default ``learning_rate``. Values a script leaves out are reported as
+``framework-default``, as for any optimizer's default rate.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ _FASTAI_LEARNERS = (
 # The fit methods of a fastai learner and the keyword that sets their rate.
 _FASTAI_FITS = {"fit": "lr", "fit_one_cycle": "lr_max", "fit_flat_cos": "lr", "fit_sgdr": "lr_max"}
 _FASTAI_LR = 1e-3  # fastai.learner.defaults.lr
+# Stable-Baselines3 algorithms: the optimizer their policy builds and their default rate.
+_SB3 = {
+    "A2C": ("RMSprop", 7e-4),
+    "PPO": ("Adam", 3e-4),
+    "DQN": ("Adam", 1e-4),
+    "SAC": ("Adam", 3e-4),
+    "TD3": ("Adam", 1e-3),
+    "DDPG": ("Adam", 1e-3),
+}
 
 
 def _skorch(ix: Index) -> CallSite | None:
@@ -100,7 +111,45 @@ def wrapper_optimizer(ix: Index, r: Resolver) -> dict[str, Field]:
         if lr is not None:
             out["learning_rate"] = lr
         return out
+    if (cs := _sb3(ix)) is not None:
+        return _sb3_optimizer(r, cs)
     return {}
+
+
+def _sb3(ix: Index) -> CallSite | None:
+    return next(
+        (cs for cs in ix.calls_named(*_SB3) if cs.name.startswith("stable_baselines3")), None
+    )
+
+
+def _sb3_optimizer(r: Resolver, cs: CallSite) -> dict[str, Field]:
+    canon, rate = _SB3[cs.last]
+    pk = kwarg(cs.node, "policy_kwargs")
+    given = None
+    if isinstance(pk, ast.Dict):
+        for k, v in zip(pk.keys, pk.values, strict=True):
+            if isinstance(k, ast.Constant) and k.value == "optimizer_class":
+                given = v
+    elif isinstance(pk, ast.Call) and ast.unparse(pk.func) == "dict":
+        given = kwarg(pk, "optimizer_class")
+    if given is not None:
+        named = _optimizer_class(r, cs, given)
+        if named is None:
+            return {}
+        out = {"optimizer": Field(named, cs.node.lineno, "literal", ast.unparse(given))}
+    else:
+        rms = resolve_at(r, cs, kwarg(cs.node, "use_rms_prop"))
+        if cs.last == "A2C" and rms is not None and rms.value is False:
+            canon = "Adam"
+        out = {"optimizer": _default(canon, cs, "policy optimizer")}
+    node = kwarg(cs.node, "learning_rate")
+    if node is not None:
+        v = number(resolve_at(r, cs, node))
+        if v is not None:
+            out["learning_rate"] = to_field(v)
+    elif not any(k.arg is None for k in cs.node.keywords):  # A2C(**kwargs) may set it
+        out["learning_rate"] = _default(rate, cs, "learning_rate")
+    return out
 
 
 def _fastai_rate(ix: Index, r: Resolver, learner: CallSite) -> Field | None:

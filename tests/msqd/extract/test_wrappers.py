@@ -74,3 +74,23 @@ def test_tf1_adam_trains_at_its_default_rate(call: str, want: float | None) -> N
     # udacity's Transfer_Learning_Solution: tf.train.AdamOptimizer().minimize(cost).
     src = f"import tensorflow as tf\nopt = {call}.minimize(cost)\n"
     assert extract_source(src).value("learning_rate") == want
+
+
+@pytest.mark.parametrize(
+    ("call", "want"),
+    [
+        # optuna-examples' sb3_simple.py: A2C(**kwargs), the rate sampled by the trial.
+        ("A2C(**kwargs)", ("RMSprop", None)),
+        ('A2C("MlpPolicy", env, use_rms_prop=False)', ("Adam", 7e-4)),
+        ('PPO("MlpPolicy", env, learning_rate=1e-4)', ("Adam", 1e-4)),
+        ('DQN("MlpPolicy", env)', ("Adam", 1e-4)),
+        (
+            'SAC("MlpPolicy", env, policy_kwargs=dict(optimizer_class=torch.optim.AdamW))',
+            ("AdamW", 3e-4),
+        ),
+    ],
+)
+def test_stable_baselines3_policy_optimizer(call: str, want: tuple) -> None:
+    src = f"import torch\nfrom stable_baselines3 import A2C, DQN, PPO, SAC\nm = {call}\nm.learn(1000)\n"
+    c = extract_source(src)
+    assert (c.value("optimizer"), c.value("learning_rate")) == want
