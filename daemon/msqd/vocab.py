@@ -279,6 +279,10 @@ OPTIMIZERS: dict[str, tuple[str, ...]] = {
     "Lion": ("lion",),
     "Adan": ("adan",),
     "Adafactor": ("adafactor",),
+    # Facebook's schedulefree package: optimizers that need no learning-rate schedule.
+    "AdamWScheduleFree": ("schedule-free adamw", "schedule free adamw", "adamwschedulefree"),
+    "SGDScheduleFree": ("schedule-free sgd", "schedule free sgd", "sgdschedulefree"),
+    "RAdamScheduleFree": ("schedule-free radam", "radamschedulefree"),
 }
 
 # Device names in cards (device field) -> query words.

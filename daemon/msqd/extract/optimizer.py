@@ -140,8 +140,6 @@ def _opt_name(cs: CallSite) -> str | None:
     canon = _canonical(last)
     if canon is None or "lr_scheduler" in name or "schedules" in name:
         return None
-    if canon is None:
-        return None
     if name.startswith(
         (
             "torch.optim",
@@ -155,6 +153,7 @@ def _opt_name(cs: CallSite) -> str | None:
             "transformers.",
             "lasagne.updates",
             "torch_optimizer",
+            "schedulefree.",
         )
     ):
         return canon

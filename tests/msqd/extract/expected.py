@@ -633,6 +633,8 @@ EXPECTED["rl-cartpole/sb3_lunar.py"] = {
     "dataset": ("LunarLander", 'vec_env = make_vec_env("LunarLander-v2"', "literal"),
     "batch_size": (64, "batch_size=64,", "literal"),
     "learning_rate": (3e-4, "learning_rate=3e-4,", "literal"),
+    # SB3's PPO policy builds Adam when policy_kwargs names no optimizer_class.
+    "optimizer": ("Adam", "model = PPO(", "framework-default"),
     "seed": (0, 'vec_env = make_vec_env("LunarLander-v2"', "literal"),
     "device": (["cpu"], 'device="cpu",', "literal"),
     "components": {},

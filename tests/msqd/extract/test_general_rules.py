@@ -644,3 +644,14 @@ def test_scikit_learn_mlp_solver_and_rate(kwargs: str, want: tuple) -> None:
     lr = c.fields.get("learning_rate")
     got = (c.value("optimizer"), c.value("learning_rate"), lr.how if lr else None)
     assert got == want
+
+
+def test_schedule_free_optimizers_are_optimizers() -> None:
+    # accelerate's schedule_free.py: schedulefree.AdamWScheduleFree(params, lr=lr, ...).
+    src = """
+        import schedulefree
+        opt = schedulefree.AdamWScheduleFree(model.parameters(), lr=2e-5, warmup_steps=100)
+        loss.backward()
+        opt.step()
+    """
+    assert (_value(src, "optimizer"), _value(src, "learning_rate")) == ("AdamWScheduleFree", 2e-5)
