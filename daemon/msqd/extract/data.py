@@ -108,6 +108,12 @@ def _site_dataset(ix: Index, cs: CallSite, r: Resolver) -> tuple[str, Val | None
     named = _named_dataset_class(cs, r)
     if named is not None:
         return named
+    if "." in name and cs.last[:1].isupper() and cs.last not in ix.classes:
+        # An imported class named for its data set: lightning's demos.WikiText2(),
+        # pycocotools' COCO(annotations).
+        hit = _canon(cs.last)
+        if hit:
+            return hit, None
     if cs.last == "load_data":
         # mnist = tf.keras.datasets.mnist; mnist.load_data(): follow the one alias.
         head, _, rest = cs.raw.partition(".")

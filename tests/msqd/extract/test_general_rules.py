@@ -655,3 +655,17 @@ def test_schedule_free_optimizers_are_optimizers() -> None:
         opt.step()
     """
     assert (_value(src, "optimizer"), _value(src, "learning_rate")) == ("AdamWScheduleFree", 2e-5)
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        # pytorch-lightning's basics/transformer.py: a demo dataset class named for its data.
+        ("from lightning.pytorch.demos import WikiText2\nds = WikiText2()\n", "WikiText-2"),
+        ("from pycocotools.coco import COCO\ncoco = COCO(ann_file)\n", "COCO"),
+        # A class of the file's own is not a loader of that name.
+        ("class MNIST:\n    pass\nm = MNIST()\n", None),
+    ],
+)
+def test_an_imported_class_named_for_a_data_set_loads_it(src: str, want: str | None) -> None:
+    assert _value(src + "loss.backward()\n", "dataset") == want
