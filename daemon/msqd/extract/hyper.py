@@ -101,9 +101,12 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
         v = number(resolve_at(r, cs, node), int)
         if v is not None:
             evaluates = bool(
-                _EVAL_SCOPE.match(cs.scope[1] or "") or _EVAL_NAME.search(unparse(node))
+                _EVAL_SCOPE.search(cs.scope[1] or "") or _EVAL_NAME.search(unparse(node))
             )
             found.append((to_field(v), train, evaluates))
+    if found and all(x[2] for x in found):
+        # Only evaluation batches (build_test_set's .batch(10000)): not the training's.
+        found = []
     if found:
         # A loader that shuffles trains; one in evaluate() or fed EVAL_BATCH_SIZE does not.
         ranked = sorted(found, key=lambda x: (x[2], not x[1]))
@@ -129,7 +132,10 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
 
 # Where a batch size is an evaluation's: inside evaluate()/test()/predict(), or a
 # value named for it (EVAL_BATCH_SIZE, args.test_batch_size).
-_EVAL_SCOPE = re.compile(r"_*(eval|test|val|predict|infer)", re.I)  # a prefix: evaluate()
+# Evaluation scopes: evaluate(), test_epoch(), build_test_set(), get_val_loader().
+_EVAL_SCOPE = re.compile(
+    r"(^|_)(eval\w*|test\w*|val|valid\w*|predict\w*|infer\w*)($|_)", re.I
+)
 _EVAL_NAME = re.compile(r"(^|[^a-z])(eval|test|val|valid|validation)_?batch", re.I)
 
 

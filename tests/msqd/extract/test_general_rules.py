@@ -669,3 +669,26 @@ def test_schedule_free_optimizers_are_optimizers() -> None:
 )
 def test_an_imported_class_named_for_a_data_set_loads_it(src: str, want: str | None) -> None:
     assert _value(src + "loss.backward()\n", "dataset") == want
+
+
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        # flax's vae/input_pipeline.py: the training batch is a parameter; the only number
+        # is the test set's, which is not the training batch.
+        (
+            "def build_train_set(batch_size, ds):\n    return ds.batch(batch_size)\n"
+            "def build_test_set(ds):\n    return ds.batch(10000)\n",
+            None,
+        ),
+        # With an evaluation loader only, the training batch comes from the named value.
+        (
+            "BATCH_SIZE = 64\n"
+            "def get_val_loader(ds):\n    return DataLoader(ds, batch_size=1000)\n"
+            "train(BATCH_SIZE)\n",
+            64,
+        ),
+    ],
+)
+def test_an_evaluation_batch_alone_is_not_the_training_batch(src: str, want: int | None) -> None:
+    assert _value("from torch.utils.data import DataLoader\n" + src, "batch_size") == want
