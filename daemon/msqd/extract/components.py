@@ -315,6 +315,30 @@ def sibling_modules(
     return out
 
 
+def factory_classes(
+    sib: Index, path: str, names: set[str], project_dir: str | None
+) -> list[tuple[str, str, set[str]]]:
+    """Classes that the functions ``names`` of the module at ``path`` construct
+    (``utils.get_model(args)`` building ``vit.ViT``), as (module path, import text,
+    class names): a model built by a project's factory is a model of its caller."""
+    out: list[tuple[str, str, set[str]]] = []
+    dirs = search_dirs(os.path.dirname(path), project_dir)
+    for cs in sib.calls:
+        if cs.scope[0] is not None or cs.scope[1] not in names or not cs.last[:1].isupper():
+            continue
+        if cs.raw in sib.classes:
+            out.append((path, "", {cs.raw}))
+            continue
+        full = sib.imports.get(cs.raw.split(".")[0])
+        if full is None or full.split(".")[0] in _NOT_SIBLINGS:
+            continue
+        mod = full.rpartition(".")[0] if cs.raw == cs.last else full
+        found = module_file(mod, dirs) if mod else None
+        if found is not None:
+            out.append((found, mod, {cs.last}))
+    return out
+
+
 def search_dirs(base_dir: str, project_dir: str | None) -> list[str]:
     """The folders an import of a project's own module is looked up in, nearest first."""
     dirs = [base_dir]

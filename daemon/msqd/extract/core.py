@@ -82,6 +82,19 @@ def _facts(
         comps.extend(comp_mod.sequential_components(ix))
         own = {c.name for c in comps}
         todo_mods = list(comp_mod.sibling_modules(ix, base_dir, project_dir))
+        built: dict[str, tuple[str, set[str]]] = {}
+        for path, names in comp_mod.imported_calls(ix, base_dir, project_dir).items():
+            sib = _sibling_index(path)
+            if sib is not None and (funcs := {n for n in names if n in sib.functions}):
+                for p, mod, classes in comp_mod.factory_classes(sib, path, funcs, project_dir):
+                    built.setdefault(p, (mod, set()))[1].update(classes)
+        for path, (mod, classes) in built.items():
+            # One entry per module: a module is read once (seen_paths below).
+            at = next((i for i, t in enumerate(todo_mods) if t[0] == path), None)
+            if at is None:
+                todo_mods.append((path, mod, classes))
+            elif (names := todo_mods[at][2]) is not None:
+                todo_mods[at] = (path, todo_mods[at][1], names | classes)
         seen_paths: set[str] = set()
         while todo_mods:
             path, _mod, names = todo_mods.pop(0)

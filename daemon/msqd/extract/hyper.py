@@ -130,12 +130,10 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
     return to_field(v) if v is not None else None
 
 
-# Where a batch size is an evaluation's: inside evaluate()/test()/predict(), or a
-# value named for it (EVAL_BATCH_SIZE, args.test_batch_size).
-# Evaluation scopes: evaluate(), test_epoch(), build_test_set(), get_val_loader().
-_EVAL_SCOPE = re.compile(
-    r"(^|_)(eval\w*|test\w*|val|valid\w*|predict\w*|infer\w*)($|_)", re.I
-)
+# Where a batch size is an evaluation's: inside a function named for one (evaluate(),
+# test_epoch(), build_test_set(), get_val_loader()), or a value named for it
+# (EVAL_BATCH_SIZE, args.test_batch_size).
+_EVAL_SCOPE = re.compile(r"(^|_)(eval\w*|test\w*|val|valid\w*|predict\w*|infer\w*)($|_)", re.I)
 _EVAL_NAME = re.compile(r"(^|[^a-z])(eval|test|val|valid|validation)_?batch", re.I)
 
 

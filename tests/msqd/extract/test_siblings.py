@@ -284,3 +284,44 @@ def test_a_launcher_that_uses_tensorflow_for_more_keeps_it(tmp_path: Path) -> No
     )
     card = extract_file(p / "main.py", tmp_path)
     assert card.role == "train" and card.fields["framework"].value[0] == "tensorflow-keras"
+
+
+def test_a_model_built_by_a_sibling_factory_is_a_component(tmp_path: Path) -> None:
+    """ViT-CIFAR's main.py: ``self.model = get_model(args)`` from utils.py, whose
+    get_model imports and builds ``vit.ViT``; get_dataset's torchvision class is no
+    component, and a class the factory module defines is read there."""
+    p = tmp_path / "proj"
+    p.mkdir()
+    (p / "vit.py").write_text(
+        "import torch.nn as nn\n"
+        "class ViT(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(64, 4), 6)\n"
+        "class Unused(nn.Module):\n"
+        "    pass\n"
+    )
+    (p / "utils.py").write_text(
+        "import torch.nn as nn\nimport torchvision\n"
+        "class SmoothCE(nn.Module):\n"
+        "    def forward(self, x, y):\n"
+        "        return x\n"
+        "def get_model(args):\n"
+        "    from vit import ViT\n"
+        "    return ViT()\n"
+        "def get_criterion(args):\n"
+        "    return SmoothCE()\n"
+        "def get_dataset(args):\n"
+        "    return torchvision.datasets.CIFAR10('.')\n"
+    )
+    (p / "main.py").write_text(
+        "import torch\nfrom utils import get_model, get_criterion, get_dataset\n"
+        "model, crit = get_model(None), get_criterion(None)\n"
+        "opt = torch.optim.Adam(model.parameters())\n"
+        "for x, y in get_dataset(None):\n"
+        "    crit(model(x), y).backward()\n"
+        "    opt.step()\n"
+    )
+    card = extract_file(p / "main.py", tmp_path)
+    comps = {c.name: c.file for c in card.components}
+    assert comps == {"ViT": str(p / "vit.py"), "SmoothCE": str(p / "utils.py")}
