@@ -377,8 +377,12 @@ def imported_callers(
     (``None``: module level)."""
     if base_dir is None:
         return {}
+    key = ("imported_callers", base_dir, project_dir)
+    if key in ix.memo:
+        return ix.memo[key]  # type: ignore[return-value]
     dirs = search_dirs(base_dir, project_dir)
     called: dict[str, dict[str, set[str | None]]] = {}
+    ix.memo[key] = called
     for cs in ix.calls:
         head, _, rest = cs.raw.partition(".")
         full = ix.imports.get(head)

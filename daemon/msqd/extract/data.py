@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from ..card import Field
 from ..vocab import DATASET_CLASSES, DATASET_COLLECTIONS, canonical_dataset
@@ -56,7 +57,10 @@ _SPLIT = re.compile(r"[/\\:]")
 _TARGETISH = re.compile(r"target|label|(^|\W)y(_\w+)?($|\W)|class", re.I)
 
 
+@lru_cache(maxsize=8192)
 def _canon(word: str) -> str | None:
+    """The canonical data set (or RL environment) a word names; pure, so cached: every
+    call of every file asks it about the called class's name."""
     env = env_name(word)
     if env:
         return env

@@ -99,6 +99,9 @@ class Index:
     env_guarded: list[tuple[int, int]] = field(default_factory=list)
     # Names a function declares ``global``: its assignments to them bind the module's.
     globals_of: dict[Scope, set[str]] = field(default_factory=dict)
+    # Results that several extraction steps ask of this index (imported_callers):
+    # computed once per file.
+    memo: dict[object, object] = field(default_factory=dict)
 
     def env_only(self, line: int) -> bool:
         return any(a <= line <= b for a, b in self.env_guarded)
