@@ -111,6 +111,11 @@ class FieldMasks:
         """Slots that state a known value for ``field`` ("other" families are unknown)."""
         return self._cached(field, field, lambda v: v not in (None, "", [], *UNKNOWN))
 
+    def stated(self, field: str) -> np.ndarray:
+        """Slots that state any value for ``field``, "other" included (a model the
+        extractor read whose family it does not know is still not a diffusion model)."""
+        return self._cached(("stated", field), field, lambda v: v not in (None, "", []))
+
     def _cached(self, key: Any, field: str, ok: Any, leaf: Expr | None = None) -> np.ndarray:
         out = self._masks.get(key)
         if out is None:

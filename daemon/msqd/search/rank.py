@@ -293,9 +293,12 @@ class SearchEngine:
         groups = groups_of(t, constraints)
         if strict:
             # A comparison side asks for exactly these values: a card that states
-            # another dataset or architecture belongs to no side it contradicts.
+            # another dataset or architecture belongs to no side it contradicts, and
+            # a model of a family the extractor could not name ("other") is not one
+            # of the side's family either.
             for g in groups:
-                allowed &= g.match | ~g.present
+                stated = t.stated(g.field) if g.field == "arch_family" else g.present
+                allowed &= g.match | ~stated
         full = allowed.copy()
         for g in groups:
             full &= g.match

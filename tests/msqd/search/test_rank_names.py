@@ -33,6 +33,8 @@ CARDS = [
     ("diff/ddpm.py", "diff", "train", ["diffusion"], "CIFAR-10", ["UNet"], ""),
     ("diff/modules.py", "diff", "model", ["diffusion"], "", ["UNet"], "U-Net blocks"),
     ("diff/mnist_ddpm.py", "diff", "train", ["diffusion"], "MNIST", [], ""),
+    # A model of no family the extractor knows, on MNIST, described near diffusion.
+    ("mlp/mnist_noise.py", "mlp", "train", ["other"], "MNIST", ["Net"], "diffusion of noise"),
 ]
 
 
@@ -133,5 +135,6 @@ def test_a_comparison_side_needs_the_contrasted_field(engine: SearchEngine) -> N
     out = engine.search("diffusion cifar vs mnist", per_side=5)
     cifar, mnist = out.sides
     assert ids(cifar.hits) == ["diff/ddpm"]
-    # modules.py states no dataset: it is evidence for neither side.
+    # modules.py states no dataset: it is evidence for neither side; the MNIST model of
+    # family "other" is no diffusion model, however close its text.
     assert ids(mnist.hits) == ["diff/mnist_ddpm"]
