@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ..card import Component, Field, ModelCard
 from . import components as comp_mod
 from . import (
+    conditional,
     data,
     device,
     diffusion,
@@ -27,6 +28,7 @@ from . import (
     training,
 )
 from .describe import describe
+from .framework import framework_field
 from .identifiers import identifiers
 from .ids import created_time, model_id_for, project_for
 from .index import Index, build
@@ -65,13 +67,13 @@ def _facts(
     evidence: list[family.Evidence] = []
 
     def framework() -> None:
-        f = family.framework_field(ix.import_lines)
+        f = framework_field(ix.import_lines)
         if f is None:
             # A package __init__ or helper that imports only its siblings is written
             # for their framework.
             for path, _mod, _names in comp_mod.sibling_modules(ix, base_dir, project_dir):
                 sib = _sibling_index(path)
-                f = family.framework_field(sib.import_lines) if sib is not None else None
+                f = framework_field(sib.import_lines) if sib is not None else None
                 if f is not None:
                     f.file, f.detail = path, f"{f.detail} (imported module)"
                     break
@@ -175,7 +177,7 @@ def _facts(
         _set(card, "arch_family", family.family_field(evidence, comps, has_model))
         fams = card.fields.get("arch_family")
         fam_list = [str(x) for x in fams.value] if fams and isinstance(fams.value, list) else []
-        _set(card, "conditional", family.conditional_field(ix, fam_list))
+        _set(card, "conditional", conditional.conditional_field(ix, fam_list))
         if {"diffusion", "latent-diffusion"} & set(fam_list):
             _set(card, "timesteps", diffusion.timesteps_field(ix, r))
             _set(card, "beta_schedule", diffusion.beta_schedule_field(ix, r))
@@ -355,7 +357,7 @@ def _extract_into(
 
 def _token_fallback(card: ModelCard, text: str) -> None:
     imports, strings, _consts = token_facts(text)
-    _set(card, "framework", family.framework_field(imports))
+    _set(card, "framework", framework_field(imports))
     for s, line in strings:
         hit = data._from_string(s) if s.startswith(("http", ".", "/")) or len(s) < 40 else None
         if hit:

@@ -1,4 +1,4 @@
-"""Framework and architecture family, inferred from evidence in the code.
+"""Architecture family, inferred from evidence in the code.
 
 Families come from what the code builds and computes (layers, losses, noise
 schedules, timestep embeddings, generator/discriminator pairs, KL terms, library
@@ -74,50 +74,6 @@ _THRESHOLD = {
 PROCESS_FAMILIES = frozenset({"diffusion", "reinforcement-learning", "gan"})
 GENERATIVE = {"diffusion", "latent-diffusion", "gan", "vae", "autoencoder"}
 
-FRAMEWORK_ORDER = (
-    "fastai",
-    "skorch",
-    "lightning",
-    "transformers",
-    "diffusers",
-    "stable-baselines3",
-    "pytorch",
-    "tensorflow-keras",
-    "jax-flax",
-    "xgboost",
-    "lightgbm",
-    "catboost",
-    "lasagne",
-    "sklearn",
-)
-_FRAMEWORK_OF = {
-    "torch": "pytorch",
-    "torchvision": "pytorch",
-    "pytorch_lightning": "lightning",
-    "lightning": "lightning",
-    "tensorflow": "tensorflow-keras",
-    "keras": "tensorflow-keras",
-    "tf_keras": "tensorflow-keras",
-    "jax": "jax-flax",
-    "flax": "jax-flax",
-    "optax": "jax-flax",
-    "haiku": "jax-flax",
-    "sklearn": "sklearn",
-    "transformers": "transformers",
-    "diffusers": "diffusers",
-    "xgboost": "xgboost",
-    "lightgbm": "lightgbm",
-    "stable_baselines3": "stable-baselines3",
-    "catboost": "catboost",
-    "fastai": "fastai",
-    "skorch": "skorch",
-    "lasagne": "lasagne",
-    "theano": "lasagne",
-}
-# Imports that name a framework only as a utility: tensorboard logging from torch,
-# tf.data / tfds input pipelines beside a JAX model. They rank after a real one.
-_WEAK_IMPORTS = ("torch.utils.tensorboard", "tensorflow_datasets", "tensorboardX")
-
 
 @dataclass
 class Evidence:
@@ -126,30 +82,6 @@ class Evidence:
     line: int | None
     detail: str
     file: str | None = None
-
-
-def framework_field(imports: list[tuple[str, int]]) -> Field | None:
-    first: dict[str, tuple[int, str]] = {}
-    strong: set[str] = set()
-    mods = {m.lstrip(".") for m, _ in imports}
-    jax = any(m.split(".")[0] in ("jax", "flax") for m in mods)
-    keras = any(m.split(".")[0] in ("keras", "tf_keras") or ".keras" in m for m in mods)
-    for mod, line in imports:
-        m = mod.lstrip(".")
-        fw = _FRAMEWORK_OF.get(m.split(".")[0])
-        if not fw:
-            continue
-        if fw not in first:
-            first[fw] = (line, mod)
-        weak = m.startswith(_WEAK_IMPORTS) or (fw == "tensorflow-keras" and jax and not keras)
-        if not weak:
-            strong.add(fw)
-    if not first:
-        return None
-    names = [f for f in FRAMEWORK_ORDER if f in first and f in strong]
-    names += [f for f in FRAMEWORK_ORDER if f in first and f not in strong]
-    line, mod = first[names[0]]
-    return Field(names, line, "inferred", f"import {mod}")
 
 
 def family_evidence(ix: Index, comps: list[Component], file: str | None = None) -> list[Evidence]:
@@ -543,42 +475,3 @@ def _conv(ev: list[Evidence]) -> bool:
         )
         for e in ev
     )
-
-
-_COND_NAMES = (
-    "num_classes",
-    "n_classes",
-    "class_labels",
-    "label_emb",
-    "class_emb",
-    "label_embedding",
-    "label_embed",
-    "class_embed",
-    "y_embed",
-    "num_class_embeds",
-    "class_embed_type",
-    "guidance_scale",
-    "cfg_scale",
-    "p_uncond",
-    "cond_drop_prob",
-    "encoder_hidden_states",
-    "cross_attention_dim",
-    "context_dim",
-    "text_encoder",
-    "label_emb",
-    "n_class",
-    "class_cond",
-    "num_labels",
-    "y_emb",
-    "cond_dim",
-)
-
-
-def conditional_field(ix: Index, families: list[str]) -> Field | None:
-    if not set(families) & GENERATIVE:
-        return None
-    hits = [(ix.names[n], n) for n in _COND_NAMES if n in ix.names]
-    if hits:
-        line, name = min(hits)
-        return Field(True, line, "inferred", name)
-    return Field(False, None, "inferred", "no label/text conditioning found")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..card import Field, ModelCard
 from . import components as comp_mod
-from . import data, device, family, hyper, optimizer
+from . import data, device, family, framework, hyper, optimizer
 from .index import Index
 from .resolve import Resolver
 from .role import training_names
@@ -129,7 +129,7 @@ def inherit_values(
         # A launcher that defines and trains nothing itself (``run_lib.train(config)``,
         # tf imported for its file API) is written in the framework of what it runs.
         _rank, path, sib = ranked[0]
-        fw = family.framework_field(sib.import_lines)
+        fw = framework.framework_field(sib.import_lines)
         own = card.fields.get("framework")
         if fw is not None and (own is None or _file_api_only(ix)):
             fw.detail = f"{fw.detail} (the module it runs)"
