@@ -25,6 +25,7 @@ from . import (
     optimizer,
     params,
     role,
+    siblings,
     training,
 )
 from .describe import describe
@@ -72,7 +73,7 @@ def _facts(
             # A package __init__ or helper that imports only its siblings is written
             # for their framework.
             for path, _mod, _names in comp_mod.sibling_modules(ix, base_dir, project_dir):
-                sib = _sibling_index(path)
+                sib = siblings.sibling_index(path)
                 f = framework_field(sib.import_lines) if sib is not None else None
                 if f is not None:
                     f.file, f.detail = path, f"{f.detail} (imported module)"
@@ -83,53 +84,9 @@ def _facts(
         comps.extend(comp_mod.components(ix, r))
         comps.extend(comp_mod.sequential_components(ix))
         own = {c.name for c in comps}
-        todo_mods = list(comp_mod.sibling_modules(ix, base_dir, project_dir))
-        built: dict[str, tuple[str, set[str]]] = {}
-        for path, names in comp_mod.imported_calls(ix, base_dir, project_dir).items():
-            sib = _sibling_index(path)
-            if sib is not None and (funcs := {n for n in names if n in sib.functions}):
-                for p, mod, classes in comp_mod.factory_classes(sib, path, funcs, project_dir):
-                    built.setdefault(p, (mod, set()))[1].update(classes)
-        for path, (mod, classes) in built.items():
-            # One entry per module: a module is read once (seen_paths below).
-            at = next((i for i, t in enumerate(todo_mods) if t[0] == path), None)
-            if at is None:
-                todo_mods.append((path, mod, classes))
-            elif (names := todo_mods[at][2]) is not None:
-                todo_mods[at] = (path, todo_mods[at][1], names | classes)
-        seen_paths: set[str] = set()
-        while todo_mods:
-            path, _mod, names = todo_mods.pop(0)
-            sib = _sibling_index(path) if path not in seen_paths else None
-            seen_paths.add(path)
-            if sib is None:
-                continue
-            if path.endswith("__init__.py") and sib.star_imports and len(seen_paths) < 40:
-                # A package re-exporting its modules (``from .vgg import *``).
-                pkg = os.path.dirname(path)
-                for m in sib.star_imports:
-                    cand = os.path.join(pkg, m.lstrip(".").replace(".", os.sep) + ".py")
-                    if m.startswith(".") and os.path.isfile(cand):
-                        todo_mods.append((cand, m, names))
-            sr = Resolver(sib, os.path.dirname(path))
-            sib_comps = comp_mod.components(sib, sr, file=path)
-            wanted = set(names) if names is not None else {c.name for c in sib_comps}
-            # Also what the imported classes use, transitively.
-            by_name = {c.name: c for c in sib_comps}
-            todo = [n for n in wanted if n in by_name]
-            while todo:
-                for u in by_name[todo.pop()].uses:
-                    if u in by_name and u not in wanted:
-                        wanted.add(u)
-                        todo.append(u)
-            for c in sib_comps:
-                if c.name in wanted and c.name not in own:
-                    comps.append(c)
-                    own.add(c.name)
-            used = [c for c in sib_comps if c.name in wanted]
-            if names is not None and not used:
-                continue  # nothing of that module is used here: its code says nothing
-            evidence.extend(family.family_evidence(sib, used, path))
+        followed, ev = siblings.followed_models(ix, base_dir, project_dir, own)
+        comps.extend(followed)
+        evidence.extend(ev)
         # Classes from siblings count as "own" in the uses of this file's classes.
         local = comp_mod.components(ix, r, extra_names=own)
         by = {c.name: c for c in local}
@@ -149,7 +106,7 @@ def _facts(
         card.path,
         project_dir or base_dir,
         card.language,
-        sibling_trains=_sibling_trains(ix, base_dir, project_dir),
+        sibling_trains=siblings.sibling_trains(ix, base_dir, project_dir),
     )
 
     def arch() -> None:
@@ -226,51 +183,9 @@ def _facts(
         _guard(
             card,
             "values from project modules",
-            lambda: inherit.inherit_values(card, ix, base_dir, project_dir, _sibling_index),
+            lambda: inherit.inherit_values(card, ix, base_dir, project_dir, siblings.sibling_index),
         )
-    _guard(card, "parameters", lambda: params.attach(card, ix, r, _sibling_index))
-
-
-def _sibling_trains(ix: Index, base_dir: str | None, project_dir: str | None) -> bool:
-    """Whether the file calls a function or class of its own modules whose code trains,
-    there or one module further (``main.py`` -> ``run_lib.train`` -> ``losses.get_step_fn``)."""
-    try:
-        for path, names in comp_mod.imported_calls(ix, base_dir, project_dir).items():
-            sib = _sibling_index(path)
-            if sib is None:
-                continue
-            if names & role.training_names(sib):
-                return True
-            through = inherit.trains_through(sib, path, project_dir, _sibling_index)
-            if any(names & callers for callers in through.values()):
-                return True
-    except (RecursionError, ValueError):
-        return False
-    return False
-
-
-_sibling_cache: dict[tuple[str, float, int], Index | None] = {}
-
-
-def _sibling_index(path: str) -> Index | None:
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > comp_mod.MAX_SIBLING_BYTES:
-            return None
-        key = (path, st.st_mtime, st.st_size)
-        if key in _sibling_cache:
-            return _sibling_cache[key]
-        with open(path, "rb") as fh:
-            raw = fh.read(comp_mod.MAX_SIBLING_BYTES + 1)
-        text, _ = decode(raw)
-        tree, _problems = parse(text)
-        ix = build(tree) if tree is not None else None
-    except (OSError, RecursionError, MemoryError, ValueError):
-        return None
-    if len(_sibling_cache) > 512:
-        _sibling_cache.clear()
-    _sibling_cache[key] = ix
-    return ix
+    _guard(card, "parameters", lambda: params.attach(card, ix, r, siblings.sibling_index))
 
 
 def _order(card: ModelCard) -> None:
