@@ -116,6 +116,8 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
     if wrapped is not None:
         return wrapped
     v = number(named_value(ix, r, BATCH_NAMES), int) or first_kwarg(ix, r, ("batch_size",), int)
+    if v is None:
+        v = _random_minibatch(ix, r)
     if v is None and defaults:
         v = training_default(ix, BATCH_NAMES)
     if v is None and hf_trainer(ix) is not None:
@@ -128,6 +130,28 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
         if one is not None:
             return Field(1, one.node.lineno, "inferred", f"one random example per step ({one.raw})")
     return to_field(v) if v is not None else None
+
+
+def _random_minibatch(ix: Index, r: Resolver) -> Val | None:
+    """The size of random minibatch indices drawn in a loop: ``torch.randint(0, N, (32,))``,
+    ``np.random.randint(0, len(X), size=batch)`` (hand-written training without a loader)."""
+    for cs in ix.calls:
+        if cs.last != "randint" or not cs.loops or not cs.name.startswith(("torch.", "numpy.")):
+            continue
+        size = kwarg(cs.node, "size")
+        if size is None:
+            tup = [a for a in cs.node.args if isinstance(a, (ast.Tuple, ast.List))]
+            size = tup[0] if tup else None
+        if isinstance(size, (ast.Tuple, ast.List)):
+            if len(size.elts) != 1:
+                continue  # (B, T) token windows: the first is the batch, but say nothing
+            size = size.elts[0]
+        if size is None:
+            continue
+        v = number(resolve_at(r, cs, size), int)
+        if v is not None and v.value > 1:
+            return v
+    return None
 
 
 # Where a batch size is an evaluation's: inside a function named for one (evaluate(),

@@ -692,3 +692,27 @@ def test_an_imported_class_named_for_a_data_set_loads_it(src: str, want: str | N
 )
 def test_an_evaluation_batch_alone_is_not_the_training_batch(src: str, want: int | None) -> None:
     assert _value("from torch.utils.data import DataLoader\n" + src, "batch_size") == want
+
+
+@pytest.mark.parametrize(
+    ("draw", "want"),
+    [
+        # nn-zero-to-hero's makemore_part2_mlp: ix = torch.randint(0, Xtr.shape[0], (32,)).
+        ("ix = torch.randint(0, Xtr.shape[0], (32,))", 32),
+        ("ix = np.random.randint(0, len(Xtr), size=B)", 64),
+        ("ix = torch.randint(0, Xtr.shape[0], (B, 8))", None),  # (B, T) windows: unsaid
+        ("ix = random.randint(0, 10)", None),  # one index, the standard library's
+    ],
+)
+def test_random_minibatch_indices_give_the_batch(draw: str, want: int | None) -> None:
+    src = f"""
+        import random
+        import numpy as np
+        import torch
+        B = 64
+        for i in range(1000):
+            {draw}
+            loss = model(Xtr[ix]).sum()
+            loss.backward()
+    """
+    assert _value(src, "batch_size") == want
