@@ -133,10 +133,15 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
 
 
 def _random_minibatch(ix: Index, r: Resolver) -> Val | None:
-    """The size of random minibatch indices drawn in a loop: ``torch.randint(0, N, (32,))``,
-    ``np.random.randint(0, len(X), size=batch)`` (hand-written training without a loader)."""
+    """The size of random minibatch indices drawn in a loop or a batch generator:
+    ``torch.randint(0, N, (32,))``, ``np.random.randint(0, len(X), size=batch)``,
+    ``np.random.choice(len(X), size=batch)`` (hand-written training without a loader)."""
     for cs in ix.calls:
-        if cs.last != "randint" or not cs.loops or not cs.name.startswith(("torch.", "numpy.")):
+        # In a loop, or in a generator yielding batches (``while True: ... yield``).
+        if not (cs.loops or _generator(ix, cs.scope)) or not (
+            (cs.last == "randint" and cs.name.startswith(("torch.", "numpy.")))
+            or (cs.last == "choice" and cs.name.startswith("numpy."))
+        ):
             continue
         size = kwarg(cs.node, "size")
         if size is None:
@@ -152,6 +157,11 @@ def _random_minibatch(ix: Index, r: Resolver) -> Val | None:
         if v is not None and v.value > 1:
             return v
     return None
+
+
+def _generator(ix: Index, scope: tuple[str | None, str | None]) -> bool:
+    defs = ix.functions.get(scope[1] or "", [])
+    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for d, _ in defs for n in ast.walk(d))
 
 
 # Where a batch size is an evaluation's: inside a function named for one (evaluate(),

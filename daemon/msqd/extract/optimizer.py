@@ -297,12 +297,15 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
 
 def _manual_update(ix: Index, r: Resolver) -> tuple[int, Field | None] | None:
     """(line, learning rate) of a hand-written gradient step in a file that trains:
-    ``p.data += -lr * p.grad``, ``w -= lr * w.grad``, ``p.data.add_(-lr, p.grad)``."""
-    if "grad" not in ix.names or not any(cs.last == "backward" for cs in ix.calls):
+    ``p.data += -lr * p.grad``, ``w -= lr * w.grad``, ``p.data.add_(-lr, p.grad)``, JAX's
+    ``jax.tree.map(lambda w, g: w - 0.1 * g, params, grads)``."""
+    if "grad" not in ix.names or not any(cs.last in _GRADIENTS for cs in ix.calls):
         return None  # no ``.grad`` read anywhere: skip the walk over the whole tree
     for node in ast.walk(ix.tree):
         factor = None
-        if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in _TREE_MAPS:
+            factor = _tree_step(node)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
             if _has_grad(node.value) and isinstance(node.value, ast.BinOp):
                 factor = _other_factor(node.value)
         elif (
@@ -321,6 +324,36 @@ def _manual_update(ix: Index, r: Resolver) -> tuple[int, Field | None] | None:
         rate = _rate(ix, r, factor)
         if rate is not None:
             return node.lineno, rate
+    return None
+
+
+# Calls that compute gradients (a hand-written step follows one), and JAX's tree maps.
+_GRADIENTS = frozenset({"backward", "grad", "value_and_grad"})
+_TREE_MAPS = frozenset(
+    {"jax.tree.map", "jax.tree_util.tree_map", "jax.tree_map", "tree_map", "tree.map"}
+)
+
+
+def _tree_step(call: ast.Call) -> ast.expr | None:
+    """In ``tree_map(lambda w, g: w - lr * g, params, grads)`` the factor ``lr``."""
+    lam = call.args[0] if call.args else None
+    if not isinstance(lam, ast.Lambda) or len(lam.args.args) < 2:
+        return None
+    w, g = (a.arg for a in lam.args.args[:2])
+    body = lam.body
+    if not (
+        isinstance(body, ast.BinOp)
+        and isinstance(body.op, ast.Sub)
+        and isinstance(body.left, ast.Name)
+        and body.left.id == w
+        and isinstance(body.right, ast.BinOp)
+        and isinstance(body.right.op, ast.Mult)
+    ):
+        return None
+    step = body.right
+    for a, b in ((step.left, step.right), (step.right, step.left)):
+        if isinstance(b, ast.Name) and b.id == g:
+            return a
     return None
 
 

@@ -716,3 +716,26 @@ def test_random_minibatch_indices_give_the_batch(draw: str, want: int | None) ->
             loss.backward()
     """
     assert _value(src, "batch_size") == want
+
+
+def test_a_batch_generator_and_a_jax_tree_map_step() -> None:
+    # flax's nnx_toy_examples/01_functional_api.py: batches from a generator called
+    # with 32, and params = jax.tree.map(lambda w, g: w - 0.1 * g, params, grad).
+    src = """
+        import jax
+        import numpy as np
+        def dataset(batch_size):
+            while True:
+                idx = np.random.choice(len(X), size=batch_size)
+                yield X[idx], Y[idx]
+        def show(n):
+            return np.random.choice(len(X), size=4)
+        @jax.jit
+        def train_step(params, batch):
+            grad = jax.grad(loss_fn)(params, batch)
+            return jax.tree.map(lambda w, g: w - 0.1 * g, params, grad)
+        for step, batch in enumerate(dataset(32)):
+            params = train_step(params, batch)
+    """
+    got = tuple(_value(src, k) for k in ("batch_size", "optimizer", "learning_rate"))
+    assert got == (32, "SGD", 0.1)
