@@ -17,6 +17,6 @@ from .ids import model_id_for
 # Bumped whenever a rule changes what a card says: a daemon that finds cards written
 # by another version extracts those files again (reconcile), so an upgrade never
 # keeps serving stale facts until a file happens to change.
-EXTRACTOR_VERSION = 11
+EXTRACTOR_VERSION = 12
 
 __all__ = ["EXTRACTOR_VERSION", "describe", "extract_file", "extract_source", "model_id_for"]

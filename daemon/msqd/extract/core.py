@@ -40,6 +40,17 @@ from .source import Source, decode, notebook_source, parse, token_facts
 DEFAULT_MAX_BYTES = 2_000_000
 
 
+_NOT_IN_LIBRARIES = (
+    "batch_size",
+    "learning_rate",
+    "optimizer",
+    "epochs",
+    "weight_decay",
+    "momentum",
+    "scheduler",
+)
+
+
 def _set(card: ModelCard, name: str, f: Field | None) -> None:
     if f is not None and f.value is not None and f.value != []:
         card.fields[name] = f
@@ -179,6 +190,11 @@ def _facts(
     steps.append(("hydra config", hydra_values))
     for what, fn in steps:
         _guard(card, what, fn)
+    if card.role == "library":
+        # A framework's own source trains nothing anyone ran: its defaults and
+        # demo values (PPO's n_epochs=10, a demo's SGD at 0.1) are not a training's.
+        for k in _NOT_IN_LIBRARIES:
+            card.fields.pop(k, None)
     if card.role == "train":
         _guard(
             card,

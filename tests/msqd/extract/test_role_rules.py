@@ -61,3 +61,31 @@ def test_a_models_package_init_is_model_code_at_any_depth(tmp_path: Path) -> Non
     (other / "__init__.py").write_text("from .draw import *\n")
     assert extract_file(pkg / "__init__.py", tmp_path).role == "model"
     assert extract_file(other / "__init__.py", tmp_path).role == "util"
+
+
+_PPO = """
+import torch as th
+from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
+class PPO(OnPolicyAlgorithm):
+    def __init__(self, policy, env, learning_rate=3e-4, batch_size=64, n_epochs=10):
+        self.batch_size, self.n_epochs = batch_size, n_epochs
+        self.optimizer = th.optim.Adam(self.policy.parameters(), lr=learning_rate)
+    def train(self):
+        for epoch in range(self.n_epochs):
+            loss.backward()
+            self.optimizer.step()
+"""
+
+
+def test_a_frameworks_own_source_states_no_training_values(tmp_path: Path) -> None:
+    # stable_baselines3/ppo/ppo.py: its defaults are not what anyone's training runs.
+    lib = tmp_path / "stable-baselines3" / "stable_baselines3" / "ppo"
+    lib.mkdir(parents=True)
+    (lib / "ppo.py").write_text(_PPO)
+    card = extract_file(lib / "ppo.py", tmp_path)
+    assert card.role == "library"
+    stated = {"batch_size", "learning_rate", "optimizer", "epochs"} & set(card.fields)
+    assert not stated, stated
+    # The same code in a person's project is read as usual.
+    (tmp_path / "mine.py").write_text(_PPO)
+    assert "optimizer" in extract_file(tmp_path / "mine.py", tmp_path).fields
