@@ -84,6 +84,8 @@ _DATA_NAMES = re.compile(
     r"($|_)",
     re.I,
 )
+# The one function a project's data helpers are called through.
+_DATA_ENTRY = frozenset({"load_data", "get_data"})
 _DATA_FUNCS = re.compile(r"^(load|get|make|build|create|prepare|read|download)_?\w*(data|dataset)")
 
 
@@ -222,6 +224,8 @@ def _data(ix: Index, stem: str) -> bool:
             return True
     if _DATA_NAMES.search(stem):
         return True
+    if _DATA_ENTRY & set(ix.functions):
+        return True  # utils.py defining the project's load_data(): its data module
     if _UTIL_STEMS.search(stem):
         return False
     if any(_transform(cls) for cls in ix.classes.values()):

@@ -89,3 +89,15 @@ def test_a_frameworks_own_source_states_no_training_values(tmp_path: Path) -> No
     # The same code in a person's project is read as usual.
     (tmp_path / "mine.py").write_text(_PPO)
     assert "optimizer" in extract_file(tmp_path / "mine.py", tmp_path).fields
+
+
+def test_a_helpers_module_defining_load_data_is_the_data_module(tmp_path: Path) -> None:
+    # udacity's seq2seq/helper.py and Diffusion-Models-pytorch's utils.py.
+    for stem, func, want in (
+        ("helper", "load_data", "data"),
+        ("utils", "get_data", "data"),
+        ("utils", "get_model", "util"),
+    ):
+        f = tmp_path / f"{stem}.py"
+        f.write_text(f"import os\ndef {func}(path):\n    return open(os.path.join(path)).read()\n")
+        assert extract_file(f, tmp_path).role == want, (stem, func)
