@@ -137,11 +137,13 @@ def _random_minibatch(ix: Index, r: Resolver) -> Val | None:
     ``torch.randint(0, N, (32,))``, ``np.random.randint(0, len(X), size=batch)``,
     ``np.random.choice(len(X), size=batch)`` (hand-written training without a loader)."""
     for cs in ix.calls:
-        # In a loop, or in a generator yielding batches (``while True: ... yield``).
-        if not (cs.loops or _generator(ix, cs.scope)) or not (
+        if not (
             (cs.last == "randint" and cs.name.startswith(("torch.", "numpy.")))
             or (cs.last == "choice" and cs.name.startswith("numpy."))
         ):
+            continue
+        # In a loop, or in a generator yielding batches (``while True: ... yield``).
+        if not (cs.loops or _generator(ix, cs.scope)):
             continue
         size = kwarg(cs.node, "size")
         if size is None:
