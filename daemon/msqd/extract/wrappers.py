@@ -176,21 +176,21 @@ def _fastai_rate(ix: Index, r: Resolver, learner: CallSite) -> Field | None:
     return to_field(v) if v is not None else None
 
 
-def wrapper_batch(ix: Index, r: Resolver) -> Field | None:
-    """A skorch net's ``batch_size`` (128 when not given)."""
+def _skorch_int(ix: Index, r: Resolver, name: str) -> Field | None:
+    """A skorch net's integer argument ``name``, or its documented default."""
     cs = _skorch(ix)
     if cs is None:
         return None
-    if kwarg(cs.node, "batch_size") is None:
-        return _default(_SKORCH_DEFAULT["batch_size"], cs, "batch_size")
-    return _value(r, cs, "batch_size", int)
+    if kwarg(cs.node, name) is None:
+        return _default(_SKORCH_DEFAULT[name], cs, name)
+    return _value(r, cs, name, int)
+
+
+def wrapper_batch(ix: Index, r: Resolver) -> Field | None:
+    """A skorch net's ``batch_size`` (128 when not given)."""
+    return _skorch_int(ix, r, "batch_size")
 
 
 def wrapper_epochs(ix: Index, r: Resolver) -> Field | None:
     """A skorch net's ``max_epochs`` (10 when not given)."""
-    cs = _skorch(ix)
-    if cs is None:
-        return None
-    if kwarg(cs.node, "max_epochs") is None:
-        return _default(_SKORCH_DEFAULT["max_epochs"], cs, "max_epochs")
-    return _value(r, cs, "max_epochs", int)
+    return _skorch_int(ix, r, "max_epochs")
