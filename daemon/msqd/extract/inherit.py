@@ -124,7 +124,7 @@ def inherit_values(
             if fam is not None and fam.value not in (["other"], []):
                 card.fields["arch_family"] = _mark(fam, p)
                 break
-    launcher = not trains_itself(ix) and "model_classes" not in card.fields
+    launcher = not trains_itself(ix) and not any(c.file is None for c in card.components)
     if ranked and ranked[0][0] == 0 and launcher:
         # A launcher that defines and trains nothing itself (``run_lib.train(config)``,
         # tf imported for its file API) is written in the framework of what it runs.
