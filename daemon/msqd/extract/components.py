@@ -362,6 +362,15 @@ def module_file(mod: str, dirs: list[str]) -> str | None:
     return None
 
 
+# The extraction under way (new_round): memos of an earlier one are not reused.
+_ROUND = [0]
+
+
+def new_round() -> None:
+    """Start one file's extraction: what earlier ones learnt about the disk is stale."""
+    _ROUND[0] += 1
+
+
 def imported_calls(ix: Index, base_dir: str | None, project_dir: str | None) -> dict[str, set[str]]:
     """Own module file -> the names of it this file calls (``engine.train(...)``,
     ``from dqn_agent import Agent`` then ``Agent(...)``)."""
@@ -377,6 +386,11 @@ def imported_callers(
     (``None``: module level)."""
     if base_dir is None:
         return {}
+    # Kept for one extraction only: the answer depends on which module files exist,
+    # and a cached sibling's index outlives files created or deleted beside it.
+    if ix.memo.get("round") != _ROUND[0]:
+        ix.memo.clear()
+        ix.memo["round"] = _ROUND[0]
     key = ("imported_callers", base_dir, project_dir)
     if key in ix.memo:
         return ix.memo[key]  # type: ignore[return-value]

@@ -258,6 +258,7 @@ def extract_source(
 def _extract_into(
     card: ModelCard, text: str, language: str, base_dir: str | None, project_dir: str | None
 ) -> None:
+    comp_mod.new_round()
     src = notebook_source(text) if language == "ipynb" else Source(text)
     if src.status != "ok":
         card.status = "partial" if src.status == "partial" else "error"

@@ -325,3 +325,14 @@ def test_a_model_built_by_a_sibling_factory_is_a_component(tmp_path: Path) -> No
     card = extract_file(p / "main.py", tmp_path)
     comps = {c.name: c.file for c in card.components}
     assert comps == {"ViT": str(p / "vit.py"), "SmoothCE": str(p / "utils.py")}
+
+
+def test_a_module_created_later_is_followed_without_touching_its_caller(tmp_path: Path) -> None:
+    # The daemon keeps parsed siblings across files; what they import must be looked
+    # up again on each extraction (losses.py appears after run_lib.py was read).
+    p = _launcher_project(tmp_path)
+    losses = (p / "losses.py").read_text()
+    (p / "losses.py").unlink()
+    assert extract_file(p / "main.py", tmp_path).role == "util"
+    (p / "losses.py").write_text(losses)
+    assert extract_file(p / "main.py", tmp_path).role == "train"
