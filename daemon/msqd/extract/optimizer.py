@@ -21,7 +21,6 @@ from .hyper import first_kwarg, hf_trainer, named_value, searched
 from .index import CallSite, Index
 from .names import HF_ARGS, LR_NAMES
 from .resolve import Resolver, Val, unparse
-from .sklearn_mlp import mlp_optimizer
 from .wrappers import wrapper_optimizer
 
 _DISC = re.compile(r"disc|netd|critic|(^|[^a-z])d([^a-z]|$)|_d\b|optimizerd|optd", re.I)
@@ -256,8 +255,6 @@ def optimizer_fields(ix: Index, r: Resolver) -> dict[str, Field]:
         out["optimizer"] = Field(canon, v.line, v.how, v.detail or "optimizer")
         if not hf:
             implicit = _default_lr(None, canon), v.line, canon
-    elif mlp := mlp_optimizer(ix, r):
-        out.update(mlp)
     elif wrapped := wrapper_optimizer(ix, r):
         out.update(wrapped)
     elif not hf and (manual := _manual_update(ix, r)) is not None:

@@ -1,6 +1,9 @@
-"""Training libraries that build the optimizer themselves: skorch, fastai, Stable-Baselines3.
+"""Training libraries that build the optimizer themselves: scikit-learn's MLPs, skorch,
+fastai, Stable-Baselines3.
 
-skorch's ``NeuralNet*`` estimators take the optimizer as a class
+scikit-learn's ``MLPClassifier``/``MLPRegressor`` take no optimizer object: ``solver``
+names it ("adam" by default, "sgd", "lbfgs") and ``learning_rate_init`` is its rate
+(0.001 by default). skorch's ``NeuralNet*`` estimators take the optimizer as a class
 (``optimizer=torch.optim.Adam``; SGD by default) with ``lr`` (0.01), ``batch_size``
 (128) and ``max_epochs`` (10) beside it. fastai's ``Learner`` and its ``*_learner``
 factories take ``opt_func`` (Adam by default) and train at ``lr`` (0.001) unless
@@ -20,6 +23,8 @@ from .common import kwarg, number, resolve_at, to_field
 from .index import CallSite, Index
 from .resolve import Resolver
 
+_MLP = ("MLPClassifier", "MLPRegressor")
+_SOLVERS = ("adam", "sgd", "lbfgs")
 _SKORCH = ("NeuralNet", "NeuralNetClassifier", "NeuralNetRegressor", "NeuralNetBinaryClassifier")
 _SKORCH_DEFAULT = {"optimizer": "SGD", "lr": 0.01, "batch_size": 128, "max_epochs": 10}
 _FASTAI_LEARNERS = (
@@ -44,6 +49,34 @@ _SB3 = {
     "TD3": ("Adam", 1e-3),
     "DDPG": ("Adam", 1e-3),
 }
+
+
+def _mlp(ix: Index) -> CallSite | None:
+    return next((cs for cs in ix.calls_named(*_MLP) if "sklearn" in cs.name), None)
+
+
+def _mlp_optimizer(r: Resolver, cs: CallSite) -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    line = cs.node.lineno
+    v = resolve_at(r, cs, kwarg(cs.node, "solver"))
+    if v is None and kwarg(cs.node, "solver") is not None:
+        return {}  # a solver the resolver cannot read: say nothing
+    solver = v.value if v is not None and isinstance(v.value, str) else "adam"
+    if solver.lower() not in _SOLVERS:
+        return {}
+    canon = canonical_optimizer(solver) or solver
+    out["optimizer"] = (
+        Field(canon, v.line or line, v.how, v.detail or "solver")
+        if v is not None
+        else _default(canon, cs, "solver")
+    )
+    if canon == "LBFGS":
+        return out  # learning_rate_init is not used by lbfgs
+    lr = number(resolve_at(r, cs, kwarg(cs.node, "learning_rate_init")))
+    out["learning_rate"] = (
+        to_field(lr) if lr is not None else _default(0.001, cs, "learning_rate_init")
+    )
+    return out
 
 
 def _skorch(ix: Index) -> CallSite | None:
@@ -74,6 +107,17 @@ def _default(value: object, cs: CallSite, what: str) -> Field:
     return Field(value, cs.node.lineno, "framework-default", f"{cs.raw} default {what}")
 
 
+def _named_optimizer(
+    r: Resolver, cs: CallSite, node: ast.expr | None, default: str, what: str
+) -> Field | None:
+    """The optimizer the class reference ``node`` names, or ``default`` when the call
+    gives none; None when it gives one the resolver cannot read (say nothing then)."""
+    if node is None:
+        return _default(default, cs, what)
+    named = _optimizer_class(r, cs, node)
+    return Field(named, cs.node.lineno, "literal", ast.unparse(node)) if named else None
+
+
 def _value(r: Resolver, cs: CallSite, name: str, kind: type) -> Field | None:
     """``name=`` of the call; None when absent or unreadable."""
     v = number(resolve_at(r, cs, kwarg(cs.node, name)), kind)
@@ -81,31 +125,23 @@ def _value(r: Resolver, cs: CallSite, name: str, kind: type) -> Field | None:
 
 
 def wrapper_optimizer(ix: Index, r: Resolver) -> dict[str, Field]:
-    """``optimizer`` and ``learning_rate`` of the file's skorch net or fastai learner."""
+    """``optimizer`` and ``learning_rate`` of the file's scikit-learn MLP, skorch net,
+    fastai learner or Stable-Baselines3 algorithm, in that order."""
+    if (cs := _mlp(ix)) is not None and (got := _mlp_optimizer(r, cs)):
+        return got
     if (cs := _skorch(ix)) is not None:
         node = kwarg(cs.node, "optimizer")
-        named = _optimizer_class(r, cs, node)
-        if node is not None and named is None:
-            return {}  # an optimizer the resolver cannot read: say nothing
-        opt = (
-            Field(named, cs.node.lineno, "literal", ast.unparse(node))
-            if named and node is not None
-            else _default(_SKORCH_DEFAULT["optimizer"], cs, "optimizer")
-        )
+        opt = _named_optimizer(r, cs, node, _SKORCH_DEFAULT["optimizer"], "optimizer")
+        if opt is None:
+            return {}
         lr = _value(r, cs, "lr", float)
         if lr is None and kwarg(cs.node, "lr") is None:
             lr = _default(_SKORCH_DEFAULT["lr"], cs, "lr")
         return {"optimizer": opt} | ({"learning_rate": lr} if lr is not None else {})
     if (cs := _learner(ix)) is not None:
-        node = kwarg(cs.node, "opt_func")
-        named = _optimizer_class(r, cs, node)
-        if node is not None and named is None:
+        opt = _named_optimizer(r, cs, kwarg(cs.node, "opt_func"), "Adam", "opt_func")
+        if opt is None:
             return {}
-        opt = (
-            Field(named, cs.node.lineno, "literal", ast.unparse(node))
-            if named and node is not None
-            else _default("Adam", cs, "opt_func")
-        )
         out = {"optimizer": opt}
         lr = _fastai_rate(ix, r, cs)
         if lr is not None:
@@ -132,16 +168,13 @@ def _sb3_optimizer(r: Resolver, cs: CallSite) -> dict[str, Field]:
                 given = v
     elif isinstance(pk, ast.Call) and ast.unparse(pk.func) == "dict":
         given = kwarg(pk, "optimizer_class")
-    if given is not None:
-        named = _optimizer_class(r, cs, given)
-        if named is None:
-            return {}
-        out = {"optimizer": Field(named, cs.node.lineno, "literal", ast.unparse(given))}
-    else:
-        rms = resolve_at(r, cs, kwarg(cs.node, "use_rms_prop"))
-        if cs.last == "A2C" and rms is not None and rms.value is False:
-            canon = "Adam"
-        out = {"optimizer": _default(canon, cs, "policy optimizer")}
+    rms = resolve_at(r, cs, kwarg(cs.node, "use_rms_prop"))
+    if cs.last == "A2C" and rms is not None and rms.value is False:
+        canon = "Adam"
+    opt = _named_optimizer(r, cs, given, canon, "policy optimizer")
+    if opt is None:
+        return {}
+    out = {"optimizer": opt}
     node = kwarg(cs.node, "learning_rate")
     if node is not None:
         v = number(resolve_at(r, cs, node))
