@@ -167,7 +167,7 @@ def _facts(
         (
             "batch_size",
             # A framework's own methods' defaults are not what anyone's training runs.
-            lambda: _set(card, "batch_size", hyper.batch_field(ix, r, card.role != "library")),
+            lambda: _set(card, "batch_size", hyper.batch_field(ix, r)),
         ),
         ("optimizer", opt),
         ("epochs", lambda: _set(card, "epochs", hyper.epochs_field(ix, r))),

@@ -75,8 +75,8 @@ def _override(ix: Index, r: Resolver, n: str) -> Val | None:
     return None
 
 
-def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
-    """The training batch size; ``defaults``: fall back on a training function's default."""
+def batch_field(ix: Index, r: Resolver) -> Field | None:
+    """The training batch size, falling back on a training function's default."""
     found: list[tuple[Field, bool, bool]] = []
     for cs in ix.calls:
         node = None
@@ -118,14 +118,14 @@ def batch_field(ix: Index, r: Resolver, defaults: bool = True) -> Field | None:
     v = number(named_value(ix, r, BATCH_NAMES), int) or first_kwarg(ix, r, ("batch_size",), int)
     if v is None:
         v = _random_minibatch(ix, r)
-    if v is None and defaults:
+    if v is None:
         v = training_default(ix, BATCH_NAMES)
     if v is None and hf_trainer(ix) is not None:
         for cs in ix.calls_named(*HF_ARGS):
             if not searched(ix, "per_device_train_batch_size"):
                 # per_device_train_batch_size defaults to 8.
                 return Field(8, cs.node.lineno, "framework-default", "TrainingArguments default")
-    if v is None and defaults:
+    if v is None:
         one = _one_example_per_step(ix)
         if one is not None:
             return Field(1, one.node.lineno, "inferred", f"one random example per step ({one.raw})")

@@ -99,8 +99,8 @@ class Index:
     env_guarded: list[tuple[int, int]] = field(default_factory=list)
     # Names a function declares ``global``: its assignments to them bind the module's.
     globals_of: dict[Scope, set[str]] = field(default_factory=dict)
-    # Results that several extraction steps ask of this index (imported_callers):
-    # computed once per file.
+    # Results that several steps of one extraction ask of this index
+    # (components.imported_callers); reset when the next file's extraction starts.
     memo: dict[object, object] = field(default_factory=dict)
 
     def env_only(self, line: int) -> bool:
