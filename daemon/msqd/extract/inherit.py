@@ -60,6 +60,19 @@ def trains_through(
     return out
 
 
+def step_modules(
+    sib: Index,
+    path: str,
+    names: set[str],
+    project_dir: str | None,
+    sibling_index: Callable[[str], Index | None],
+) -> list[str]:
+    """The modules holding the training step that ``names`` of the module at ``path``
+    run (``run_lib.train`` -> ``losses.py``)."""
+    through = trains_through(sib, path, project_dir, sibling_index)
+    return [p for p, callers in through.items() if names & callers]
+
+
 # TensorFlow's file, device and logging API: used by launchers of any framework.
 _TF_UTILITY = ("tensorflow.io.", "tensorflow.config.", "tensorflow.compat.v1.logging.")
 
@@ -103,8 +116,8 @@ def inherit_values(
         # (run_lib.train -> losses.get_step_fn: the optimizer is built in losses.py).
         steps = [
             p
-            for p, callers in trains_through(sib, path, project_dir, sibling_index).items()
-            if names & callers and p not in called and all(p != r[1] for r in ranked)
+            for p in step_modules(sib, path, names, project_dir, sibling_index)
+            if p not in called and all(p != r[1] for r in ranked)
         ]
         ranked.append((0 if steps else 1, path, sib))
         ranked += [(0, p, got) for p in steps if (got := sibling_index(p)) is not None]

@@ -86,8 +86,7 @@ def sibling_trains(ix: Index, base_dir: str | None, project_dir: str | None) -> 
                 continue
             if names & role.training_names(sib):
                 return True
-            through = inherit.trains_through(sib, path, project_dir, sibling_index)
-            if any(names & callers for callers in through.values()):
+            if inherit.step_modules(sib, path, names, project_dir, sibling_index):
                 return True
     except (RecursionError, ValueError):
         return False
